@@ -1,0 +1,28 @@
+// Package engine is tcpsim's discrete-event core: the simulated clock, the event
+// queue, cancellable timers, run control and seeded random streams.
+//
+// Simulated time is an integer count of nanoseconds since the start of a run
+// ([Time]); intervals are [time.Duration]. Events are small values ordered by
+// (time, insertion sequence), so events scheduled for the same instant run in
+// the order they were scheduled and every run is bit-for-bit repeatable.
+//
+// The queue is a radix heap over the integer event times: because simulated
+// time never decreases, an event's bucket is the position of the highest bit in
+// which its time differs from the last time popped. Push is O(1); pop is O(1)
+// amortised plus one scan of a bucket whose events are then pushed down to
+// lower buckets. Events live in reusable slices, so the steady state allocates
+// nothing (see BenchmarkHold, which also runs a container/heap baseline).
+//
+// A handler is anything with a HandleEvent(now, arg) method. Scheduling stores
+// the handler interface and a uint64 argument in the event, so a component that
+// keeps its per-event state in its own slab (a link's in-flight packets, say)
+// passes a slot index and never allocates.
+//
+// Randomness comes only from [Streams]: one independent PCG stream per
+// component, derived from (experiment seed, replication, component path).
+//
+// Engine owns none of the network: links, TCP endpoints and hosts live in the
+// link, endpoint and topology packages and only schedule events here. The
+// engine is single-threaded; parallelism in tcpsim is one simulation per
+// goroutine.
+package engine

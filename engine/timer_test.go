@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestTimer(t *testing.T) {
+	// Each step happens at a simulated time; the timer's firings are recorded.
+	type step struct {
+		at time.Duration
+		do func(tm *Timer) // at that time
+	}
+	reset := func(d time.Duration) func(*Timer) { return func(tm *Timer) { tm.Reset(d) } }
+	stop := func(tm *Timer) { tm.Stop() }
+	tests := []struct {
+		name  string
+		steps []step
+		want  []Time
+	}{
+		{"fires once", []step{{0, reset(10)}}, []Time{10}},
+		{"stop before firing", []step{{0, reset(10)}, {5, stop}}, nil},
+		{"reset later", []step{{0, reset(10)}, {5, reset(10)}}, []Time{15}},
+		{"reset earlier", []step{{0, reset(100)}, {5, reset(10)}}, []Time{15}},
+		{"reset after firing", []step{{0, reset(10)}, {20, reset(10)}}, []Time{10, 30}},
+		{"stop after firing", []step{{0, reset(10)}, {20, stop}}, []Time{10}},
+		{"stop then reset", []step{{0, reset(10)}, {5, stop}, {6, reset(10)}}, []Time{16}},
+		{"reset to zero", []step{{0, reset(10)}, {5, reset(0)}}, []Time{5}},
+		{"many resets, earlier and later", []step{
+			{0, reset(50)}, {1, reset(5)}, {2, reset(80)}, {3, reset(1)},
+		}, []Time{4}},
+		{"reset at the old deadline", []step{{0, reset(10)}, {10, reset(10)}}, []Time{20}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New()
+			var fired []Time
+			tm := s.NewTimer(func(now Time) { fired = append(fired, now) })
+			for _, st := range tt.steps {
+				st := st
+				// Steps are scheduled before the timer's own events at the
+				// same time, so they run first.
+				s.Schedule(Time(st.at), s.Register(HandlerFunc(func(Time, uint64) { st.do(tm) })), 0)
+			}
+			s.Run()
+			if !slices.Equal(fired, tt.want) {
+				t.Errorf("fired at %v, want %v", fired, tt.want)
+			}
+			if tm.Armed() {
+				t.Errorf("timer still armed after the run")
+			}
+		})
+	}
+}
+
+func TestTimerStopReportsArmed(t *testing.T) {
+	s := New()
+	tm := s.NewTimer(func(Time) {})
+	if tm.Stop() {
+		t.Error("Stop() on a new timer = true, want false")
+	}
+	tm.Reset(time.Second)
+	if d := tm.Deadline(); d != Time(time.Second) {
+		t.Errorf("Deadline() = %v, want 1s", d)
+	}
+	if !tm.Stop() {
+		t.Error("Stop() on an armed timer = false, want true")
+	}
+	if d := tm.Deadline(); d != Never {
+		t.Errorf("Deadline() after Stop = %v, want never", d)
+	}
+}
+
+// TestTimerResetKeepsQueueSmall re-arms one timer a million times, as TCP
+// does with its retransmission timer, and checks the queue does not grow.
+func TestTimerResetKeepsQueueSmall(t *testing.T) {
+	s := New()
+	fires := 0
+	tm := s.NewTimer(func(Time) { fires++ })
+	var tick HandlerID
+	n := 0
+	maxPending := 0
+	tick = s.Register(HandlerFunc(func(now Time, _ uint64) {
+		tm.Reset(200 * time.Millisecond)
+		if n%3 == 0 {
+			tm.Stop()
+			tm.Reset(300 * time.Millisecond)
+		}
+		maxPending = max(maxPending, s.Pending())
+		n++
+		if n < 1_000_000 {
+			s.After(time.Microsecond, tick, 0)
+		}
+	}))
+	s.Schedule(0, tick, 0)
+	s.Run()
+	if n != 1_000_000 {
+		t.Fatalf("ran %d ticks, want 10^6", n)
+	}
+	// One timer event plus the next tick.
+	if maxPending > 2 {
+		t.Errorf("queue reached %d events, want at most 2", maxPending)
+	}
+	if fires != 1 {
+		t.Errorf("timer fired %d times, want once (after the last reset)", fires)
+	}
+}
