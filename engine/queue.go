@@ -11,62 +11,168 @@ type event struct {
 	h   HandlerID
 }
 
+const (
+	// chunkLen is the number of events in one chunk of the queue's arena.
+	chunkLen = 64
+	// levels and digits: times are split into 8 digits of 8 bits.
+	levels = 8
+	digits = 256
+	// nBuckets counts bucket 0 (events at time last) and one bucket per
+	// (level, digit).
+	nBuckets = 1 + levels*digits
+)
+
+// chunk is a fixed block of events; the chunks of a bucket form a list.
+type chunk struct {
+	ev   [chunkLen]event
+	n    int32 // events written
+	next int32 // next chunk of the same bucket, or -1
+}
+
 // radixQueue is a monotone priority queue of events keyed by time, FIFO among
-// equal times.
+// equal times: a radix heap with 256-way digits.
 //
-// Invariant: every queued event has at >= last, and an event sits in bucket
-// bits.Len64(at ^ last), so bucket 0 holds exactly the events at time last,
-// and all events with equal times share one bucket. Within a bucket, equal
-// times appear in scheduling order: a push appends, and a bucket is refilled
-// from a higher one only while it is empty, which preserves the higher
-// bucket's order. No sequence number is needed for ties.
+// Invariant: every queued event has at >= last. An event with at == last sits
+// in bucket 0; any other sits in the bucket of (L, d), where L is the highest
+// byte in which at differs from last and d is at's value of that byte. All
+// events of one time share a bucket. When bucket 0 runs dry, the lowest
+// non-empty (L, d) bucket holds the earliest events: last advances to its
+// minimum and its events move down to lower levels or bucket 0, all of which
+// are empty at that moment, so a bucket's equal times stay in scheduling
+// order and no sequence number is needed for ties. An event moves at most
+// once per level, so about twice for events a few µs apart.
+//
+// Buckets are lists of fixed-size chunks from one arena with a free list, so
+// memory stays O(n) however events drift between buckets, and the steady state
+// allocates nothing.
 type radixQueue struct {
-	last    Time
-	n       int
-	head    int // next event to pop from buckets[0]
-	buckets [65][]event
+	last      Time
+	n         int
+	pos       int32 // next event to pop in bucket 0's first chunk
+	free      int32 // free chunk list, -1 if empty
+	levelMask uint8
+	digitMask [levels][digits / 64]uint64
+	arena     []*chunk // pointers, so a chunk never moves while it is read
+	first     [nBuckets]int32
+	tail      [nBuckets]*chunk // last chunk of each bucket, or nil
+}
+
+func (q *radixQueue) init() {
+	q.free = -1
+	for i := range q.first {
+		q.first[i] = -1
+	}
+}
+
+// newChunk takes a chunk from the free list, or grows the arena.
+func (q *radixQueue) newChunk() int32 {
+	c := q.free
+	if c >= 0 {
+		q.free = q.arena[c].next
+	} else {
+		q.arena = append(q.arena, new(chunk))
+		c = int32(len(q.arena) - 1)
+	}
+	ch := q.arena[c]
+	ch.n, ch.next = 0, -1
+	return c
 }
 
 func (q *radixQueue) push(e event) {
-	b := bits.Len64(uint64(e.at ^ q.last))
-	q.buckets[b] = append(q.buckets[b], e)
+	q.place(e)
 	q.n++
 }
 
-// front makes bucket 0 non-empty, advancing last to the earliest queued time,
-// and returns the earliest event. The queue must not be empty.
+// place appends e to the bucket its time belongs in relative to last.
+func (q *radixQueue) place(e event) {
+	x := uint64(e.at ^ q.last)
+	b := 0
+	if x != 0 {
+		l := (bits.Len64(x) - 1) >> 3
+		d := int(uint64(e.at)>>(l*8)) & (digits - 1)
+		b = 1 + l*digits + d
+		q.levelMask |= 1 << l
+		q.digitMask[l][d>>6] |= 1 << (d & 63)
+	}
+	ch := q.tail[b]
+	if ch == nil || ch.n == chunkLen {
+		nc := q.newChunk()
+		if ch == nil {
+			q.first[b] = nc
+		} else {
+			ch.next = nc
+		}
+		ch = q.arena[nc]
+		q.tail[b] = ch
+	}
+	ch.ev[ch.n] = e
+	ch.n++
+}
+
+// front returns the earliest event, moving events down to bucket 0 if
+// needed. The queue must not be empty.
 func (q *radixQueue) front() *event {
-	if q.head < len(q.buckets[0]) {
-		return &q.buckets[0][q.head]
+	for {
+		if c := q.first[0]; c >= 0 {
+			ch := q.arena[c]
+			if q.pos < ch.n {
+				return &ch.ev[q.pos]
+			}
+			q.pos = 0
+			if ch.n < chunkLen && ch.next < 0 {
+				ch.n = 0 // consumed but still the open tail: reuse it
+			} else {
+				q.first[0] = ch.next
+				if ch.next < 0 {
+					q.tail[0] = nil
+				}
+				ch.next, q.free = q.free, c
+				continue
+			}
+		}
+		q.refill()
 	}
-	q.head = 0
-	i := 1
-	for len(q.buckets[i]) == 0 {
-		i++
+}
+
+// refill empties the lowest non-empty (level, digit) bucket into lower ones,
+// advancing last to its earliest time. Bucket 0 must be empty.
+func (q *radixQueue) refill() {
+	l := bits.TrailingZeros8(q.levelMask)
+	words := &q.digitMask[l]
+	w := 0
+	for words[w] == 0 {
+		w++
 	}
-	src := q.buckets[i]
-	m := src[0].at
-	for _, e := range src[1:] {
-		m = min(m, e.at)
+	d := w<<6 | bits.TrailingZeros64(words[w])
+	words[w] &^= 1 << (d & 63)
+	if words[0]|words[1]|words[2]|words[3] == 0 {
+		q.levelMask &^= 1 << l
+	}
+	b := 1 + l*digits + d
+	m := Never
+	for c := q.first[b]; c >= 0; c = q.arena[c].next {
+		ch := q.arena[c]
+		for _, e := range ch.ev[:ch.n] {
+			m = min(m, e.at)
+		}
 	}
 	q.last = m
-	// Every event of src lands in a bucket below i, all of them empty now.
-	dst := q.buckets[:i]
-	for _, e := range src {
-		b := bits.Len64(uint64(e.at ^ m))
-		dst[b] = append(dst[b], e)
+	c := q.first[b]
+	q.first[b], q.tail[b] = -1, nil
+	for c >= 0 {
+		ch := q.arena[c]
+		for _, e := range ch.ev[:ch.n] {
+			q.place(e)
+		}
+		next := ch.next
+		ch.next, q.free = q.free, c
+		c = next
 	}
-	q.buckets[i] = src[:0]
-	return &q.buckets[0][0]
 }
 
 // drop removes the event front returned.
 func (q *radixQueue) drop() {
-	q.head++
-	if q.head == len(q.buckets[0]) {
-		q.buckets[0] = q.buckets[0][:0]
-		q.head = 0
-	}
+	q.pos++
 	q.n--
 }
 
@@ -77,15 +183,23 @@ func (q *radixQueue) drop() {
 // buckets in turn keeps their order.
 func (q *radixQueue) rebase(t Time) {
 	all := make([]event, 0, q.n)
-	for i := range q.buckets {
-		src := q.buckets[i]
-		if i == 0 {
-			src = src[q.head:]
+	for b := range q.first {
+		start := int32(0)
+		if b == 0 {
+			start = q.pos
 		}
-		all = append(all, src...)
-		q.buckets[i] = q.buckets[i][:0]
+		for c := q.first[b]; c >= 0; c = q.arena[c].next {
+			all = append(all, q.arena[c].ev[start:q.arena[c].n]...)
+			start = 0
+		}
 	}
-	q.head, q.last, q.n = 0, t, 0
+	arena := q.arena
+	*q = radixQueue{}
+	q.init()
+	for i := range arena { // every chunk is free again
+		arena[i].next, q.free = q.free, int32(i)
+	}
+	q.arena, q.last = arena, t
 	for _, e := range all {
 		q.push(e)
 	}

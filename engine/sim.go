@@ -80,6 +80,7 @@ type Sim struct {
 // New returns a simulation at time zero with no events.
 func New() *Sim {
 	s := &Sim{}
+	s.q.init()
 	s.handlers = []Handler{timerHandler: &s.timers}
 	return s
 }
