@@ -158,7 +158,8 @@ func ReadRuns(rd io.Reader, nParams int) (*Runs, error) {
 					return nil, fmt.Errorf("results: runs.csv:%d: %s = %q is not a number",
 						line, r.Metrics[j].Name, cell)
 				}
-				if v != math.Trunc(v) {
+				if strings.Trim(cell, "-0123456789") != "" {
+					// Written by strconv's float form, not as an integer.
 					r.Metrics[j].Kind = max(r.Metrics[j].Kind, Real)
 				}
 			}
