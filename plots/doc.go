@@ -1,0 +1,38 @@
+// Package plots draws tcpsim's figures with gonum/plot: the pictures a paper
+// about TCP connection management needs, from plain Go values that the
+// experiments layer fills from its result tables.
+//
+// Each figure is a function from documented input types to a *Figure:
+//
+//   - Sweep: a metric against a swept parameter, one line per series, the
+//     mean with its 95 % confidence interval as error bars or a band, and
+//     optional analytic curves such as HandshakeModel's expected
+//     connection-establishment time (summary.csv);
+//   - CDF: empirical distribution functions of samples, several series
+//     (connections.csv: handshake latency, time spent in a state);
+//   - StateOccupancy: connections in each TCP state over time, TIME-WAIT in
+//     focus (timeseries.csv);
+//   - Heat: a heat map of a metric over a two-parameter sweep (summary.csv);
+//   - TransitionCoverage: the from-state × to-state matrix of the FSM
+//     transitions a run made, legal ones outlined, illegal ones in red;
+//   - LadderDiagram: the sequence diagram of one connection or a time window,
+//     one arrow per segment (a trace).
+//
+// A Figure saves itself as PNG (300 dpi), SVG or PDF, chosen by the file's
+// extension (Figure.Save) or a format name (Figure.WriteTo), at the size of a
+// one-column (OneColumn) or two-column (TwoColumn) paper figure. Fonts are
+// gonum/plot's Liberation fonts, compiled into the binary and embedded in
+// every SVG and PDF, so a figure looks the same on any machine.
+//
+// The figures are built from small plotters, one per file, that follow
+// gonum/plot's conventions (a tiny data interface, styles as embedded
+// structs, a constructor that validates and returns an error) and can be
+// used on their own: Band, ECDF, StackedArea, FuncLine, TransitionMatrix and
+// Ladder.
+//
+// Package plots owns the drawing and nothing else: it reads no files and
+// imports no other tcpsim package. Parsing the result tables, choosing which
+// figures to draw and naming the files belong to experiments and cmd/tcpsim.
+// Legality of state transitions is an input (RFC9293Legal is the default), so
+// plots does not depend on endpoint.
+package plots
