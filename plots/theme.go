@@ -45,6 +45,7 @@ var (
 	colRed        = color.RGBA{0xd7, 0x19, 0x1c, 0xff}
 	colGrey       = color.RGBA{0x80, 0x80, 0x80, 0xff}
 	colLightGrey  = color.RGBA{0xe6, 0xe6, 0xe6, 0xff}
+	colWhite      = color.RGBA{0xff, 0xff, 0xff, 0xff}
 )
 
 // DefaultTheme suits figures printed at their natural size in a two-column
@@ -121,6 +122,7 @@ func (t Theme) newPlot(title, xlabel, ylabel string) *plot.Plot {
 		a.Tick.Width = t.LineWidth / 2
 		a.Tick.Length = vg.Points(3)
 		a.Padding = vg.Points(3)
+		a.Tick.Marker = niceTicks{N: 5}
 	}
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel

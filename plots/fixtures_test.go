@@ -1,0 +1,111 @@
+package plots
+
+import (
+	"math"
+	"time"
+)
+
+// Small fixed result sets for the golden images, shaped like the rows
+// experiments reads from its result files.
+
+// sweepFixture is handshake time against loss for two variants, with 95 %
+// intervals, as in summary.csv.
+func sweepFixture() []SweepSeries {
+	loss := []float64{0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3}
+	three := []float64{0.0612, 0.0812, 0.1018, 0.1621, 0.2703, 0.5802, 1.0521}
+	two := []float64{0.0411, 0.0512, 0.0624, 0.0955, 0.1532, 0.2911, 0.4899}
+	hw := []float64{0.002, 0.006, 0.009, 0.015, 0.024, 0.05, 0.09}
+	mk := func(means []float64, scale float64) []SweepPoint {
+		ps := make([]SweepPoint, len(loss))
+		for i := range loss {
+			ps[i] = SweepPoint{X: loss[i], Mean: means[i], Lo: means[i] - hw[i]*scale, Hi: means[i] + hw[i]*scale}
+		}
+		return ps
+	}
+	return []SweepSeries{{Name: "three-way", Points: mk(three, 1)}, {Name: "two-way", Points: mk(two, 0.7)}}
+}
+
+// handshakeCurve is the analytic mean for loss p in both directions.
+func handshakeCurve(p float64) float64 {
+	return HandshakeModel{LossForward: p, LossReverse: p, RTO: time.Second, ClientRetries: 6, ServerRetries: 5, Delay: 30 * time.Millisecond}.MeanTime()
+}
+
+// cdfFixture is handshake latencies of two variants, from a fixed
+// deterministic generator (no randomness in tests of drawing).
+func cdfFixture() []SampleSeries {
+	gen := func(n int, base, rto float64, pLoss float64, failEvery int) []float64 {
+		xs := make([]float64, n)
+		for i := range xs {
+			u := math.Mod(float64(i)*0.6180339887498949+0.1, 1)
+			x := base * (1 + 0.3*u)
+			k := 0
+			for v := math.Mod(float64(i)*0.7548776662466927, 1); v < pLoss && k < 4; v = math.Mod(v*7.31+0.17, 1) {
+				x += rto * math.Pow(2, float64(k))
+				k++
+			}
+			xs[i] = x
+			if failEvery > 0 && i%failEvery == failEvery-1 {
+				xs[i] = math.Inf(1)
+			}
+		}
+		return xs
+	}
+	return []SampleSeries{
+		{Name: "three-way", Samples: gen(400, 0.06, 1, 0.18, 50)},
+		{Name: "two-way", Samples: gen(400, 0.04, 1, 0.1, 0)},
+	}
+}
+
+// occupancyFixture is the client side of a connection-churn run: a
+// connection every 0.2 s for 40 s, each spending fixed times in its states,
+// TIME-WAIT lasting 2 MSL = 20 s, sampled every 0.5 s; plus the server's
+// listener.
+func occupancyFixture() Occupancy {
+	phases := []struct {
+		state string
+		dur   float64
+	}{{"SYN-SENT", 0.15}, {"ESTABLISHED", 2.5}, {"FIN-WAIT-1", 0.3}, {"FIN-WAIT-2", 0.6}, {"TIME-WAIT", 20}}
+	var o Occupancy
+	for t := 0.0; t <= 70; t += 0.5 {
+		o.Time = append(o.Time, t)
+	}
+	o.States = append(o.States, StateCounts{State: "CLOSED", Counts: make([]float64, len(o.Time))})
+	listen := StateCounts{State: "LISTEN", Counts: make([]float64, len(o.Time))}
+	for i := range listen.Counts {
+		listen.Counts[i] = 1
+	}
+	o.States = append(o.States, listen)
+	for _, ph := range phases {
+		o.States = append(o.States, StateCounts{State: ph.state, Counts: make([]float64, len(o.Time))})
+	}
+	for c := 0; c < 200; c++ {
+		start := 0.2*float64(c) + 0.013
+		for k, ph := range phases {
+			end := start + ph.dur
+			for i, t := range o.Time {
+				if t >= start && t < end {
+					o.States[2+k].Counts[i]++
+				}
+			}
+			start = end
+		}
+	}
+	return o
+}
+
+// heatFixture is the mean handshake time over loss × RTT, one point
+// missing.
+func heatFixture() Grid {
+	g := Grid{X: []string{"0", "0.01", "0.05", "0.1", "0.2"}, Y: []string{"10ms", "50ms", "100ms", "200ms"}}
+	rtts := []float64{0.010, 0.050, 0.100, 0.200}
+	loss := []float64{0, 0.01, 0.05, 0.1, 0.2}
+	for _, rtt := range rtts {
+		row := make([]float64, len(loss))
+		for i, p := range loss {
+			row[i] = rtt + 2*p*(1+4*p)
+		}
+		g.Z = append(g.Z, row)
+	}
+	g.Z[3][4] = math.NaN()
+	return g
+}
