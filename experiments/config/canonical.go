@@ -1,0 +1,145 @@
+package config
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"unicode"
+)
+
+// Normalized returns the canonical form of the experiment: JSON with sorted
+// keys and every default filled in, units written by their String methods,
+// overrides that were not given left out. Two files that mean the same
+// experiment (whatever their formatting, comments, anchors, unit spellings or
+// --set flags) have the same normalized form. It goes into manifest.json.
+func (e *Experiment) Normalized() []byte {
+	b, err := json.MarshalIndent(canonical(reflect.ValueOf(e).Elem()), "", "  ")
+	if err != nil {
+		panic("config: normalizing: " + err.Error()) // only plain values above
+	}
+	return b
+}
+
+// Hash returns the SHA-256 of the normalized form, in hex. Merge compares it
+// to refuse shards of another experiment.
+func (e *Experiment) Hash() string {
+	h := sha256.Sum256(e.Normalized())
+	return hex.EncodeToString(h[:])
+}
+
+var stringerType = reflect.TypeFor[fmt.Stringer]()
+
+// canonical converts a decoded value to maps, lists and plain scalars.
+func canonical(v reflect.Value) any {
+	switch x := v.Interface().(type) {
+	case Count:
+		return int64(x)
+	case Prob:
+		return float64(x)
+	case Axes:
+		o := ordered{}
+		for _, a := range x {
+			o = append(o, entry{a.Path, a.Values})
+		}
+		return o
+	case Ranges:
+		o := ordered{}
+		for _, r := range x {
+			o = append(o, entry{r.Path, map[string]any{"from": r.From, "to": r.To, "steps": r.Steps, "scale": r.Scale}})
+		}
+		return o
+	case Replications:
+		if x.Until == nil && x.Min == x.Max {
+			return x.Min
+		}
+		return map[string]any{"min": x.Min, "max": x.Max, "until": canonical(reflect.ValueOf(x.Until).Elem())}
+	}
+	if v.Kind() != reflect.Pointer && v.Kind() != reflect.Slice && v.Type().Implements(stringerType) {
+		return v.Interface().(fmt.Stringer).String()
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return canonical(v.Elem())
+	case reflect.Slice:
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = canonical(v.Index(i))
+		}
+		return out
+	case reflect.Struct:
+		m := map[string]any{}
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, opt, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			fv := v.Field(i)
+			if opt == "inline" {
+				for k, x := range canonical(fv).(map[string]any) {
+					m[k] = x
+				}
+				continue
+			}
+			if name == "" {
+				name = snake(f.Name)
+			}
+			if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Slice) && fv.IsNil() ||
+				fv.Kind() != reflect.Pointer && fv.IsZero() && f.Tag.Get("default") == "" {
+				continue // not given, or zero as by default
+			}
+			m[name] = canonical(fv)
+		}
+		return m
+	}
+	return v.Interface()
+}
+
+// snake converts a Go field name to snake_case (CIHalfWidthRel → ci_half_width_rel).
+func snake(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		if unicode.IsUpper(r) && i > 0 && (unicode.IsLower(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// ordered is a JSON object whose keys keep their order (sweep dimensions).
+type ordered []entry
+
+type entry struct {
+	key string
+	val any
+}
+
+// MarshalJSON writes o as an object in its own key order.
+func (o ordered) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, e := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(e.key)
+		v, err := json.Marshal(e.val)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}

@@ -1,0 +1,313 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxPoints is the largest number of sweep points a file may define.
+const MaxPoints = 100000
+
+// Param is one swept parameter of a point: its dotted path and the value
+// text as written in the sweep (or computed from a range).
+type Param struct {
+	Path, Value string
+}
+
+// Point is one point of a sweep: the parameters that define it and the
+// fully decoded, validated experiment with those values substituted.
+type Point struct {
+	// Index is the point's position in the expansion order, from 0.
+	Index int
+	// Params are the swept values, in dimension order (see [Sweep]).
+	Params []Param
+	// Exp is the experiment at this point; its Sweep is nil.
+	Exp *Experiment
+}
+
+// String formats the point as path=value pairs.
+func (p Point) String() string {
+	parts := make([]string, len(p.Params))
+	for i, x := range p.Params {
+		parts[i] = x.Path + "=" + x.Value
+	}
+	return strings.Join(parts, " ")
+}
+
+// Points returns the sweep points in their deterministic order: a single
+// point with no parameters when there is no sweep.
+func (e *Experiment) Points() []Point {
+	if e.src == nil || len(e.src.points) == 0 {
+		return []Point{{Exp: e}}
+	}
+	return e.src.points
+}
+
+// SweptPaths returns the dotted paths the sweep varies, in dimension order
+// (the runs.csv parameter columns).
+func (e *Experiment) SweptPaths() []string {
+	ps := e.Points()
+	out := make([]string, len(ps[0].Params))
+	for i, p := range ps[0].Params {
+		out[i] = p.Path
+	}
+	return out
+}
+
+// assign is one path=value substitution.
+type assign struct {
+	path  string
+	steps []step
+	node  *yaml.Node
+	text  string
+	key   *yaml.Node // where to report a failure to apply it
+}
+
+// forbiddenSweep lists top-level fields a sweep may not vary.
+var forbiddenSweep = []string{"name", "seed", "replications", "sweep"}
+
+// dimensions turns the sweep section into its dimensions: each a list of
+// alternative assignment sets.
+func (d *decoder) dimensions(s *Sweep) [][][]assign {
+	var dims [][][]assign
+	seen := map[string]bool{}
+	check := func(path string, key *yaml.Node, where string) ([]step, reflect.Type, bool) {
+		p := joinPath("sweep."+where, path)
+		steps, err := parsePath(path)
+		if err != nil {
+			d.errorf(key, p, "%s", err)
+			return nil, nil, false
+		}
+		if contains(forbiddenSweep, steps[0].key) {
+			d.errorf(key, p, "%s cannot be swept", steps[0].key)
+			return nil, nil, false
+		}
+		t, err := typeAt(reflect.TypeFor[Experiment](), steps)
+		if err != nil {
+			d.errorf(key, p, "bad sweep path: %s", err)
+			return nil, nil, false
+		}
+		if seen[path] {
+			d.errorf(key, p, "path %s is swept twice", path)
+			return nil, nil, false
+		}
+		seen[path] = true
+		return steps, t, true
+	}
+	for _, ax := range s.Grid {
+		steps, _, ok := check(ax.Path, ax.key, "grid")
+		if !ok {
+			continue
+		}
+		var dim [][]assign
+		for i, n := range ax.nodes {
+			dim = append(dim, []assign{{ax.Path, steps, n, ax.Values[i], ax.key}})
+		}
+		dims = append(dims, dim)
+	}
+	for i := range s.Ranges {
+		r := &s.Ranges[i]
+		steps, t, ok := check(r.Path, r.key, "ranges")
+		if !ok {
+			continue
+		}
+		vals := d.rangeValues(r, t, joinPath("sweep.ranges", r.Path))
+		var dim [][]assign
+		for _, v := range vals {
+			n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: r.from.Line, Column: r.from.Column}
+			dim = append(dim, []assign{{r.Path, steps, n, v, r.key}})
+		}
+		if vals != nil {
+			dims = append(dims, dim)
+		}
+	}
+	if len(s.Zip) > 0 {
+		n := len(s.Zip[0].nodes)
+		dim := make([][]assign, n)
+		for _, ax := range s.Zip {
+			steps, _, ok := check(ax.Path, ax.key, "zip")
+			if !ok {
+				continue
+			}
+			if len(ax.nodes) != n {
+				d.errorf(ax.key, joinPath("sweep.zip", ax.Path), "has %d values but %s has %d; zip needs lists of one length",
+					len(ax.nodes), s.Zip[0].Path, n)
+				continue
+			}
+			for i, nd := range ax.nodes {
+				dim[i] = append(dim[i], assign{ax.Path, steps, nd, ax.Values[i], ax.key})
+			}
+		}
+		dims = append(dims, dim)
+	}
+	return dims
+}
+
+// expand decodes and validates every point of the sweep.
+func expand(src *source, d *decoder, s *Sweep, errs *errorList) []Point {
+	dims := d.dimensions(s)
+	if errs.err() != nil {
+		return nil
+	}
+	total := 1
+	for _, dim := range dims {
+		total *= len(dim)
+		if total > MaxPoints {
+			d.errorAt("sweep", "the sweep has more than %d points; split it into several experiments", MaxPoints)
+			return nil
+		}
+	}
+	base := withoutKey(src.root, "sweep")
+	points := make([]Point, 0, total)
+	idx := make([]int, len(dims))
+	for p := range total {
+		// Odometer: the last dimension varies fastest.
+		r := p
+		for i := len(dims) - 1; i >= 0; i-- {
+			idx[i] = r % len(dims[i])
+			r /= len(dims[i])
+		}
+		root := base
+		var params []Param
+		ok := true
+		for i, dim := range dims {
+			for _, a := range dim[idx[i]] {
+				params = append(params, Param{a.path, a.text})
+				next, err := setIn(root, a.steps, a.node, "")
+				if err != nil {
+					d.errorf(a.key, "sweep", "%s", err)
+					ok = false
+					continue
+				}
+				root = next
+			}
+		}
+		if !ok {
+			continue
+		}
+		pd := newDecoder(src.file, errs)
+		e := &Experiment{}
+		pd.decode(root, reflectValue(e), "", nil)
+		pd.validate(e, sweptSet(dims))
+		e.Sweep = nil
+		points = append(points, Point{Index: p, Params: params, Exp: e})
+	}
+	return points
+}
+
+func sweptSet(dims [][][]assign) map[string]bool {
+	m := map[string]bool{}
+	for _, dim := range dims {
+		if len(dim) > 0 {
+			for _, a := range dim[0] {
+				m[a.path] = true
+			}
+		}
+	}
+	return m
+}
+
+// withoutKey returns a copy of mapping n without key k.
+func withoutKey(n *yaml.Node, k string) *yaml.Node {
+	c := *n
+	c.Content = nil
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != k {
+			c.Content = append(c.Content, n.Content[i], n.Content[i+1])
+		}
+	}
+	return &c
+}
+
+// decodeExperiment decodes and validates root and, if it has a sweep,
+// every point.
+func decodeExperiment(src *source, root *yaml.Node, errs *errorList) *Experiment {
+	e := &Experiment{src: src}
+	baseErrs := &errorList{}
+	d := newDecoder(src.file, baseErrs)
+	d.decode(root, reflectValue(e), "", nil)
+	var dims [][][]assign
+	if e.Sweep != nil && baseErrs.err() == nil {
+		dd := newDecoder(src.file, baseErrs)
+		dd.at = d.at
+		dims = dd.dimensions(e.Sweep)
+	}
+	d.validate(e, sweptSet(dims))
+	if e.Sweep == nil || len(dims) == 0 {
+		for _, x := range baseErrs.list {
+			errs.add(x)
+		}
+		return e
+	}
+	// With a sweep, the base values of swept paths are placeholders: their
+	// problems are reported through the points instead.
+	swept := sweptSet(dims)
+	for _, x := range baseErrs.list {
+		if !underAny(x.Path, swept) {
+			errs.add(x)
+		}
+	}
+	if errs.err() != nil {
+		return e
+	}
+	src.points = expand(src, d, e.Sweep, errs)
+	return e
+}
+
+// underAny reports whether path is one of paths or inside one of them.
+func underAny(path string, paths map[string]bool) bool {
+	for p := range paths {
+		if path == p || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// Run is one simulation: a sweep point and a replication.
+type Run struct {
+	// Index numbers runs replication-major: Index = Replication × points +
+	// Point, so indices stay stable when replications are added.
+	Index int
+	// Point is the sweep point's index.
+	Point int
+	// Replication counts from 0.
+	Replication int
+	// Seed is the seed of the run's random streams: pass (Seed,
+	// Replication) to engine.NewStreams. With common random numbers it is
+	// the experiment seed at every point; otherwise it is derived from the
+	// experiment seed and the point.
+	Seed uint64
+}
+
+// RunAt returns the run of point p and replication r.
+func (e *Experiment) RunAt(p, r int) Run {
+	n := len(e.Points())
+	seed := e.Seed
+	if e.Sweep != nil && !e.Sweep.CommonRandomNumbers {
+		seed = mix64(e.Seed ^ mix64(uint64(p)+0x9e3779b97f4a7c15))
+	}
+	return Run{Index: r*n + p, Point: p, Replication: r, Seed: seed}
+}
+
+// Runs returns the runs of the experiment with Replications.Min replications
+// per point, in Index order. Adaptive replication adds runs with RunAt.
+func (e *Experiment) Runs() []Run {
+	n := len(e.Points())
+	out := make([]Run, 0, n*e.Replications.Min)
+	for r := range e.Replications.Min {
+		for p := range n {
+			out = append(out, e.RunAt(p, r))
+		}
+	}
+	return out
+}
+
+// mix64 is the SplitMix64 finaliser.
+func mix64(x uint64) uint64 {
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}

@@ -1,0 +1,119 @@
+package config
+
+// TCP is a host's TCP configuration: a profile that sets every knob, plus
+// overrides. Every override is a pointer: nil means "as the profile says",
+// which differs from an explicit zero. The endpoint package owns the values
+// each profile implies; this package only carries the choices.
+type TCP struct {
+	// Profile is the base behaviour: rfc9293 (the standard, with RFC 6298
+	// timers, RFC 5961 challenge ACKs and RFC 6528 ISNs) or linux (Linux
+	// defaults where they differ: MSL-independent 60s TIME-WAIT, 1s initial
+	// RTO, 200ms minimum RTO, syn_retries 6, synack_retries 5, ...).
+	// Default rfc9293.
+	Profile string `yaml:"profile" default:"rfc9293" enum:"rfc9293|linux"`
+
+	// ISN selects initial sequence numbers: rfc9293 (clock plus keyed hash
+	// of the 4-tuple, RFC 6528), rfc793 (the 4 µs clock alone), random
+	// (uniform per connection) or zero (always 0, an ablation).
+	ISN *string `yaml:"isn" enum:"rfc9293|rfc793|random|zero"`
+	// MSL is the maximum segment lifetime assumed by TIME-WAIT and quiet time.
+	MSL *Duration `yaml:"msl"`
+	// TimeWait is how long TIME-WAIT lasts: 2msl, a duration, or none.
+	TimeWait *TimeWait `yaml:"time_wait"`
+	// TimeWaitOn says which side enters TIME-WAIT: active-closer (RFC 9293)
+	// or both (an ablation: the passive closer also waits).
+	TimeWaitOn *string `yaml:"time_wait_on" enum:"active-closer|both"`
+	// RFC1337 makes TIME-WAIT ignore RSTs (RFC 1337's fix for TIME-WAIT
+	// assassination).
+	RFC1337 *bool `yaml:"rfc1337"`
+	// TimeWaitReopen lets a SYN with a higher sequence number reopen a
+	// connection in TIME-WAIT (RFC 9293 §3.6.1 note, RFC 6191).
+	TimeWaitReopen *bool `yaml:"time_wait_reopen"`
+	// TimeWaitReuse lets an active open reuse a 4-tuple still in TIME-WAIT
+	// on this host (Linux tcp_tw_reuse).
+	TimeWaitReuse *bool `yaml:"time_wait_reuse"`
+	// Timestamps enables RFC 7323 timestamps and PAWS.
+	Timestamps *bool `yaml:"timestamps"`
+	// Handshake is three-way (RFC 9293) or two-way (an ablation: the server
+	// is ESTABLISHED as soon as it answers a SYN; the client does not ACK).
+	Handshake *string `yaml:"handshake" enum:"three-way|two-way"`
+	// ChallengeACK answers in-window SYNs and RSTs not exactly at RCV.NXT with
+	// a challenge ACK (RFC 5961 §3, §4) instead of acting on them.
+	ChallengeACK *bool `yaml:"challenge_ack"`
+	// RSTInSynSent says which RSTs abort a SYN-SENT connection: check-ack
+	// (only if its ACK acknowledges our SYN, RFC 9293 §3.10.7.3), any, or
+	// ignore (never).
+	RSTInSynSent *string `yaml:"rst_in_synsent" enum:"check-ack|any|ignore"`
+	// QuietTime is how long a rebooted host refrains from sending (RFC 9293
+	// §3.4.3); 0 disables it.
+	QuietTime *Duration `yaml:"quiet_time"`
+
+	// SynRetries is the number of SYN retransmissions before giving up.
+	SynRetries *Count `yaml:"syn_retries"`
+	// SynackRetries is the number of SYN-ACK retransmissions.
+	SynackRetries *Count `yaml:"synack_retries"`
+	// DataRetries is the number of data retransmissions before aborting
+	// (Linux tcp_retries2).
+	DataRetries *Count `yaml:"data_retries"`
+	// RTOInitial is the initial retransmission timeout (RFC 6298: 1s).
+	RTOInitial *Duration `yaml:"rto_initial"`
+	// RTOMin and RTOMax bound the retransmission timeout.
+	RTOMin *Duration `yaml:"rto_min"`
+	// RTOMax is the upper bound of the retransmission timeout.
+	RTOMax *Duration `yaml:"rto_max"`
+	// SynRTOInitial overrides the initial timeout of SYN and SYN-ACK only.
+	SynRTOInitial *Duration `yaml:"syn_rto_initial"`
+	// SynLinearTimeouts is how many SYN retransmissions use a constant
+	// timeout before exponential backoff starts (Linux
+	// tcp_syn_linear_timeouts).
+	SynLinearTimeouts *Count `yaml:"syn_linear_timeouts"`
+	// UserTimeout aborts a connection whose data stays unacknowledged this
+	// long (RFC 5482); 0 disables it.
+	UserTimeout *Duration `yaml:"user_timeout"`
+	// FinWait2Timeout closes an orphaned FIN-WAIT-2 connection after this
+	// long (Linux tcp_fin_timeout); 0 waits forever, as RFC 9293 does.
+	FinWait2Timeout *Duration `yaml:"fin_wait_2_timeout"`
+	// DelayedACK is the longest an ACK may be delayed (RFC 9293 §3.8.6.3
+	// allows up to 500ms); 0 acknowledges every segment at once.
+	DelayedACK *Duration `yaml:"delayed_ack"`
+	// Keepalive configures keep-alive probes (RFC 9293 §3.8.4); nil: off,
+	// unless the profile turns them on.
+	Keepalive *Keepalive `yaml:"keepalive"`
+	// MSS is the maximum segment size announced and used.
+	MSS *Size `yaml:"mss"`
+	// RcvWindow is the receive window (buffer) size.
+	RcvWindow *Size `yaml:"rcv_window"`
+	// SndBuffer is the send buffer size.
+	SndBuffer *Size `yaml:"snd_buffer"`
+	// Backlog sizes the listen queues of every listener on the host; a
+	// workload's listen.backlog overrides the accept queue.
+	Backlog *Backlog `yaml:"backlog"`
+}
+
+// Keepalive configures TCP keep-alive. Each field overrides the profile.
+type Keepalive struct {
+	// Enabled turns keep-alives on or off. Default true when the block is
+	// given.
+	Enabled *bool `yaml:"enabled"`
+	// Idle is the idle time before the first probe (RFC 9293: ≥ 2h).
+	Idle *Duration `yaml:"idle"`
+	// Interval is the time between unanswered probes.
+	Interval *Duration `yaml:"interval"`
+	// Probes is the number of unanswered probes before the connection is
+	// dropped.
+	Probes *Count `yaml:"probes"`
+}
+
+// Backlog sizes a listener's queues. Each field overrides the profile.
+type Backlog struct {
+	// SynQueue bounds connections in SYN-RECEIVED.
+	SynQueue *Count `yaml:"syn_queue"`
+	// AcceptQueue bounds established connections not yet accepted.
+	AcceptQueue *Count `yaml:"accept_queue"`
+	// Overflow is what happens to a SYN or handshake-completing ACK when a
+	// queue is full: drop it silently (Linux) or answer rst.
+	Overflow *string `yaml:"overflow" enum:"drop|rst"`
+	// Syncookies answers SYNs statelessly when the SYN queue is full
+	// (RFC 4987 §3.6).
+	Syncookies *bool `yaml:"syncookies"`
+}
