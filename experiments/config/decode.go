@@ -35,13 +35,13 @@ const maxNodes = 1 << 20
 // decoder carries the state of one decode: where the text came from, the
 // problems found and the node seen at each path (for later validation errors).
 type decoder struct {
-	file       string
-	errs       *errorList
-	visited    int
-	bombed     bool
-	overlay    bool // the next structure decodes an overlay (cfg:"overlay")
-	at         map[string]*yaml.Node
-	quiet      int // >0: record no positions (decoding a scratch value)
+	file    string
+	errs    *errorList
+	visited int
+	bombed  bool
+	overlay bool // the next structure decodes an overlay (cfg:"overlay")
+	at      map[string]*yaml.Node
+	quiet   int // >0: record no positions (decoding a scratch value)
 }
 
 func newDecoder(file string, errs *errorList) *decoder {

@@ -154,17 +154,17 @@ type numeric interface {
 	fromFloat(float64) string
 }
 
-func (x Duration) toFloat() float64          { return float64(x) }
-func (Duration) fromFloat(f float64) string   { return Duration(math.Round(f)).String() }
-func (x Rate) toFloat() float64              { return float64(x) }
-func (Rate) fromFloat(f float64) string       { return Rate(math.Round(f)).String() }
-func (x Size) toFloat() float64              { return float64(x) }
-func (Size) fromFloat(f float64) string       { return Size(math.Round(f)).String() }
-func (x Prob) toFloat() float64              { return float64(x) }
-func (Prob) fromFloat(f float64) string       { return Prob(roundSig(f)).String() }
-func (x Count) toFloat() float64             { return float64(x) }
-func (Count) fromFloat(f float64) string      { return Count(math.Round(f)).String() }
-func (x ArrivalRate) toFloat() float64       { return float64(x) }
+func (x Duration) toFloat() float64            { return float64(x) }
+func (Duration) fromFloat(f float64) string    { return Duration(math.Round(f)).String() }
+func (x Rate) toFloat() float64                { return float64(x) }
+func (Rate) fromFloat(f float64) string        { return Rate(math.Round(f)).String() }
+func (x Size) toFloat() float64                { return float64(x) }
+func (Size) fromFloat(f float64) string        { return Size(math.Round(f)).String() }
+func (x Prob) toFloat() float64                { return float64(x) }
+func (Prob) fromFloat(f float64) string        { return Prob(roundSig(f)).String() }
+func (x Count) toFloat() float64               { return float64(x) }
+func (Count) fromFloat(f float64) string       { return Count(math.Round(f)).String() }
+func (x ArrivalRate) toFloat() float64         { return float64(x) }
 func (ArrivalRate) fromFloat(f float64) string { return ArrivalRate(roundSig(f)).String() }
 
 // roundSig rounds to 12 significant digits so log-spaced values print
