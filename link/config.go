@@ -201,9 +201,9 @@ func (c Config) Validate() error {
 		case r.Prob == 0 && (hasExtra || r.Gap != 0):
 			bad("Reorder.Prob", "is 0, so Reorder.Extra and Reorder.Gap have no effect")
 		case r.Prob > 0 && hasExtra && r.Gap != 0:
-			bad("Reorder.Gap", "and Reorder.Extra are two forms of reordering: choose one")
+			bad("Reorder.Gap", "is set and so is Reorder.Extra, two forms of reordering: choose one")
 		case r.Prob > 0 && !hasExtra && r.Gap == 0:
-			bad("Reorder.Extra", "or Reorder.Gap must say how packets are reordered")
+			bad("Reorder.Extra", "(or Reorder.Gap) must say how packets are reordered")
 		}
 	}
 	if r.Gap < 0 {

@@ -150,7 +150,7 @@ func (l Loss) Validate() error {
 			bad("R", "is 0, so the chain never leaves the bad state (netem's default is R = 1 − P)")
 		}
 		if l.LossGood == 0 && l.LossBad == 0 {
-			bad("LossBad", "and LossGood are both 0, so nothing is ever lost (LossBad is netem's 1−h, usually 1)")
+			bad("LossBad", "is 0 and so is LossGood, so nothing is ever lost (LossBad is netem's 1−h, usually 1)")
 		}
 	case FourState:
 		ok := prob("P13", l.P13)
@@ -168,7 +168,7 @@ func (l Loss) Validate() error {
 			bad("P32", "plus P31 must not exceed 1: they leave state 3 (got %v)", l.P31+l.P32)
 		}
 		if l.P13 == 0 && l.P14 == 0 {
-			bad("P13", "and P14 are both 0, so nothing is ever lost")
+			bad("P13", "is 0 and so is P14, so nothing is ever lost")
 		}
 		if l.P13 > 0 && l.P31 == 0 {
 			bad("P31", "is 0, so a burst never ends: the chain never returns to state 1")
