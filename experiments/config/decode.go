@@ -415,6 +415,9 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
 		known[i] = f.name
 	}
 	for _, k := range order {
+		if path == "" && strings.HasPrefix(k, "x-") {
+			continue // top-level x-… keys are free, e.g. to hold anchors
+		}
 		if !contains(known, k) {
 			kv := m[k]
 			if hint := didYouMean(k, known); hint != "" {

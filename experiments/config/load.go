@@ -124,6 +124,11 @@ func readTree(file string, data []byte, errs *errorList) *yaml.Node {
 		}
 		root = root.Content[0]
 	}
+	if n, bad := expandedSize(root, map[*yaml.Node]int{}); bad != nil {
+		return at(max(bad.Line, 1), max(bad.Column, 1), "alias *%s refers to a node that contains it; YAML aliases must not form cycles", bad.Value)
+	} else if n > maxNodes {
+		return at(1, 1, "the document expands to more than %d nodes through aliases (an alias bomb?); refusing it", maxNodes)
+	}
 	if root.Kind != yaml.MappingNode {
 		return at(max(root.Line, 1), max(root.Column, 1), "got %s at the top level, want a mapping with at least name and hosts", describe(root))
 	}
@@ -137,6 +142,12 @@ func yamlError(file string, data []byte, err error, errs *errorList) *yaml.Node 
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+	}
+	if strings.HasPrefix(msg, "did not find expected") {
+		// yaml.v3 reports parser (not scanner) errors at the 0-based line of
+		// the construct being parsed.
+		line++
+		msg += " (in the construct starting here)"
 	}
 	text := lineText(data, line)
 	lead := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
@@ -168,4 +179,34 @@ func lineText(data []byte, line int) string {
 		data = data[:j]
 	}
 	return string(data)
+}
+
+// expandedSize counts the nodes of the tree with every alias expanded,
+// saturating above maxNodes, and returns an alias that forms a cycle if any.
+// memo holds finished counts (-1 while a node is being counted).
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) (int, *yaml.Node) {
+	if c, ok := memo[n]; ok {
+		if c < 0 {
+			return 0, n
+		}
+		return c, nil
+	}
+	memo[n] = -1
+	total := 1
+	kids := n.Content
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		kids = []*yaml.Node{n.Alias}
+	}
+	for _, k := range kids {
+		c, bad := expandedSize(k, memo)
+		if bad != nil {
+			if n.Kind == yaml.AliasNode {
+				bad = n
+			}
+			return 0, bad
+		}
+		total = min(total+c, maxNodes+1)
+	}
+	memo[n] = total
+	return total, nil
 }

@@ -67,7 +67,7 @@ func (a *Axes) decodeNode(d *decoder, n *yaml.Node, path string) {
 				continue
 			}
 			ax.nodes = append(ax.nodes, r)
-			ax.Values = append(ax.Values, nodeText(r, 0))
+			ax.Values = append(ax.Values, clip(nodeText(r, 0)))
 		}
 		*a = append(*a, ax)
 	}
@@ -126,8 +126,8 @@ func nodeText(n *yaml.Node, depth int) string {
 	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 64; i++ {
 		n = n.Alias
 	}
-	if depth > 20 {
-		return "..."
+	if depth > 3 {
+		return "..." // values are for labels; deep ones are summarised
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // This file checks what the schema walker cannot: references between
@@ -90,7 +92,7 @@ func (d *decoder) validateHosts(hs []Host) map[string]bool {
 		addrs[h.Addr] = p + ".addr"
 		d.validateTCP(&h.TCP, p+".tcp")
 	}
-	if len(hs) == 0 && d.nodeAt("hosts") != nil {
+	if n := d.at["hosts"]; len(hs) == 0 && n != nil && n.Kind == yaml.SequenceNode {
 		d.errorAt("hosts", "got an empty list, want at least one host")
 	}
 	return known
