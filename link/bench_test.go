@@ -43,3 +43,29 @@ func BenchmarkPacket(b *testing.B) {
 		b.Fatalf("counters %+v", c)
 	}
 }
+
+// BenchmarkPacketAllKnobs is BenchmarkPacket's loop through a link with
+// every knob on (richConfig, without the outage): Pareto jitter, reordering
+// with a log-normal extra delay, the 4-state loss chain, a drop list,
+// duplication with held copies and corruption.
+func BenchmarkPacketAllKnobs(b *testing.B) {
+	cfg := richConfig()
+	cfg.Outages = nil
+	cfg.Rate = 100_000_000
+	sim := engine.New()
+	rx := ReceiverFunc[pkt](func(engine.Time, pkt, bool) {})
+	l, err := New[pkt](sim, engine.NewStreams(1, 0), "bench", cfg, rx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := pkt{size: 1500}
+	const burst, gap = 8, 127 * time.Microsecond
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		l.Send(p)
+		if i++; i%burst == 0 {
+			sim.RunFor(burst * gap)
+		}
+	}
+}

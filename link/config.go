@@ -104,11 +104,13 @@ type Problem struct {
 	Msg   string
 }
 
+// Error returns "link: Field: Msg".
 func (p Problem) Error() string { return "link: " + p.Field + ": " + p.Msg }
 
 // Problems is every problem found in a configuration, in field order.
 type Problems []Problem
 
+// Error returns one line per problem.
 func (ps Problems) Error() string {
 	var b strings.Builder
 	for i, p := range ps {

@@ -27,8 +27,8 @@
 //  3. Delay. The packet arrives Delay plus a jitter draw after it leaves
 //     the transmitter. Jitter comes from a Dist: constant, uniform, normal
 //     (truncated so the delay is never negative), exponential, Pareto,
-//     log-normal or empirical, drawn with gonum's distuv over the link's own
-//     seeded stream.
+//     log-normal or empirical; the continuous ones are drawn with gonum's
+//     distuv over the link's own seeded stream.
 //  4. Ordering. By default jitter never lets a packet overtake an earlier
 //     one: a packet whose draw would arrive before its predecessor arrives
 //     at the same instant, right after it. JitterReorders restores netem's

@@ -40,7 +40,7 @@ func Example_oldDuplicate() {
 		Delay:     10 * time.Millisecond,
 		Duplicate: link.Duplicate{Prob: 1, Hold: link.Dist{Kind: link.Constant, Value: time.Minute}},
 	}
-	l, err := link.New(sim, engine.NewStreams(1, 0), "link/client->server", cfg, link.Receiver[segment](rx))
+	l, err := link.New[segment](sim, engine.NewStreams(1, 0), "link/client->server", cfg, rx)
 	if err != nil {
 		fmt.Println(err)
 		return

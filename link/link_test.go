@@ -96,6 +96,20 @@ func TestOverloadedLink(t *testing.T) {
 	checkConservation(t, c)
 }
 
+// TestLostPacketsUseTheTransmitter: the same overloaded link with 10 %
+// Bernoulli loss. Loss acts after the transmitter, so it frees no queue
+// space: the queue drops are exactly the 9 950 of TestOverloadedLink, and
+// Lost is Binomial(10 050, 0.1), tolerance z√(10050·0.1·0.9) = 150.
+func TestLostPacketsUseTheTransmitter(t *testing.T) {
+	r := newRig(t, Config{Rate: 10_000_000, QueuePackets: 50, Loss: Loss{Model: Bernoulli, P: 0.1}}, 1)
+	r.sendEvery(20_000, 1250, 500*time.Microsecond)
+	c := r.l.Counters()
+	if c.QueueDrops != 9_950 || c.Lost+c.Delivered != 10_050 {
+		t.Errorf("counters %+v: want 9950 queue drops and 10050 lost or delivered", c)
+	}
+	within(t, "Lost", float64(c.Lost), 10_050*0.1, binomialTol(10_050, 0.1), "binomial zσ")
+}
+
 func first(a, _ int) int { return a }
 
 // TestQueueByteLimit: the byte limit counts the waiting packets' WireSize;
