@@ -75,10 +75,12 @@ type twEntry struct {
 	key            uint64
 	inc, peer      Incarnation
 	expire         engine.Time
+	lastOOW        engine.Time
 	sndNxt, rcvNxt Seq
 	tsRecent       uint32
 	gen            uint32
 	tsOK           bool
+	oowSent        bool
 	live           bool
 }
 
@@ -239,6 +241,18 @@ func (tw *twTable) sendACK(e *twEntry, n Note) {
 	s.transmit(raddr, sg, n, e.inc, TimeWait)
 }
 
+// oowACK is tcb.oowACK for a remnant.
+func (tw *twTable) oowACK(e *twEntry, n Note) {
+	now := tw.s.sim.Now()
+	if d := tw.s.cfg.OOWAckInterval; d > 0 {
+		if e.oowSent && now.Sub(e.lastOOW) < d {
+			return
+		}
+		e.oowSent, e.lastOOW = true, now
+	}
+	tw.sendACK(e, n)
+}
+
 // arrive is SEGMENT ARRIVES (RFC 9293 §3.10.7.4) for a connection in
 // TIME-WAIT.
 func (tw *twTable) arrive(slot uint32, seg *Segment) {
@@ -279,7 +293,7 @@ func (tw *twTable) arrive(slot uint32, seg *Segment) {
 			return
 		}
 		s.dropped(raddr, seg, NoteUnacceptable, e.inc, TimeWait)
-		tw.sendACK(e, NoteNone)
+		tw.oowACK(e, NoteNone)
 		return
 	}
 
@@ -288,7 +302,7 @@ func (tw *twTable) arrive(slot uint32, seg *Segment) {
 		if cfg.ChallengeRST && seg.Seq != e.rcvNxt {
 			// RFC 5961 §3.2: in window but not exact: challenge ACK.
 			s.dropped(raddr, seg, NoteChallenge, e.inc, TimeWait)
-			tw.sendACK(e, NoteChallengeACK)
+			tw.oowACK(e, NoteChallengeACK)
 			return
 		}
 		if cfg.RFC1337 {
@@ -309,7 +323,7 @@ func (tw *twTable) arrive(slot uint32, seg *Segment) {
 		if cfg.ChallengeSYN {
 			// RFC 5961 §4: challenge ACK whatever the sequence number.
 			s.dropped(raddr, seg, NoteChallenge, e.inc, TimeWait)
-			tw.sendACK(e, NoteChallengeACK)
+			tw.oowACK(e, NoteChallengeACK)
 			return
 		}
 		// RFC 793: an in-window SYN is an error: reset, delete the TCB.

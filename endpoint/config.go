@@ -161,6 +161,11 @@ type Config struct {
 	// ChallengeSYN applies RFC 5961 §4: a SYN in a synchronized state draws
 	// a challenge ACK; otherwise RFC 793's rule resets the connection.
 	ChallengeSYN bool
+	// OOWAckInterval allows at most one ACK per interval in answer to
+	// unacceptable segments (out of window, bad ACK, challenge), as Linux's
+	// tcp_invalid_ratelimit (500 ms); 0 answers every one, as RFC 9293's
+	// text does.
+	OOWAckInterval time.Duration
 	// ACKCheck applies RFC 5961 §5: an ACK below SND.UNA-MAX.SND.WND is
 	// discarded and answered with an ACK.
 	ACKCheck bool
@@ -240,7 +245,7 @@ var ErrUnknownProfile = errors.New("endpoint: unknown profile")
 // SYN-SENT draws RST seq=SEG.ACK and an immediate SYN retransmission; a new
 // SYN with a higher sequence number reopens TIME-WAIT with ISS = old
 // SND.NXT + 65537. Beyond those measured figures it takes Linux's
-// compiled-in constants: TCP_RTO_MAX 120 s, tcp_retries2 15,
+// defaults: TCP_RTO_MAX 120 s, tcp_retries2 15, tcp_invalid_ratelimit 500 ms,
 // tcp_fin_timeout 60 s, timestamps on, ISN clock of 64 ns
 // (secure_tcp_seq), ports 32768-60999.
 func Profile(name string) (Config, error) {
@@ -295,6 +300,7 @@ func Profile(name string) (Config, error) {
 		c.UserTimeout = 0
 		c.FinWait2Timeout = 60 * time.Second
 		c.DelayedACK = 40 * time.Millisecond
+		c.OOWAckInterval = 500 * time.Millisecond
 		c.SynRcvdDupSynAck = true
 		c.SynSentBadAckResend = true
 		c.AcceptQueue = 4096
@@ -379,7 +385,7 @@ func (c *Config) Validate() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"ConnectTimeout", c.ConnectTimeout}, {"UserTimeout", c.UserTimeout}, {"FinWait2Timeout", c.FinWait2Timeout}, {"DelayedACK", c.DelayedACK}} {
+	}{{"ConnectTimeout", c.ConnectTimeout}, {"UserTimeout", c.UserTimeout}, {"FinWait2Timeout", c.FinWait2Timeout}, {"DelayedACK", c.DelayedACK}, {"OOWAckInterval", c.OOWAckInterval}} {
 		if d.v < 0 {
 			bad(d.name, "must not be negative, got %v", d.v)
 		}

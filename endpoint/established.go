@@ -50,7 +50,7 @@ func (t *tcb) otherArrives(seg *Segment) {
 		// "an acknowledgment should be sent in reply:
 		// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
 		s.dropped(t.raddr, seg, NoteUnacceptable, t.inc, t.state)
-		t.sendACK(NoteNone)
+		t.oowACK(NoteNone)
 		return
 	}
 	if cfg.KeepAlive {
@@ -128,14 +128,14 @@ func (t *tcb) otherArrives(seg *Segment) {
 		// satisfy the above condition MUST be discarded and an ACK sent
 		// back."
 		s.dropped(t.raddr, seg, NoteBadAck, t.inc, t.state)
-		t.sendACK(NoteNone)
+		t.oowACK(NoteNone)
 		return
 	}
 	if seg.Ack.GT(t.sndNxt) {
 		// ESTABLISHED: "If the ACK acks something not yet sent (SEG.ACK >
 		// SND.NXT), then send an ACK, drop the segment, and return."
 		s.dropped(t.raddr, seg, NoteBadAck, t.inc, t.state)
-		t.sendACK(NoteNone)
+		t.oowACK(NoteNone)
 		return
 	}
 	oldUna := t.sndUna
@@ -191,8 +191,26 @@ func (t *tcb) otherArrives(seg *Segment) {
 // drops it (RFC 5961 §3.2, §4.2).
 func (t *tcb) challengeACK(seg *Segment) {
 	t.s.dropped(t.raddr, seg, NoteChallenge, t.inc, t.state)
-	t.s.ctr.ChallengeACKs++
-	t.sendACK(NoteChallengeACK)
+	if t.oowACK(NoteChallengeACK) {
+		t.s.ctr.ChallengeACKs++
+	}
+}
+
+// oowACK sends the ACK that answers an out-of-window or otherwise
+// unacceptable segment, at most one per Config.OOWAckInterval (Linux's
+// tcp_invalid_ratelimit; RFC 5961 §10 and Errata ID 4772 on throttling),
+// which keeps two desynchronized ends from an endless ACK storm. It
+// reports whether the ACK was sent.
+func (t *tcb) oowACK(n Note) bool {
+	now := t.s.sim.Now()
+	if d := t.s.cfg.OOWAckInterval; d > 0 {
+		if t.oowSent && now.Sub(t.lastOOW) < d {
+			return false
+		}
+		t.oowSent, t.lastOOW = true, now
+	}
+	t.sendACK(n)
+	return true
 }
 
 // ackAdvance sets SND.UNA to ack (SND.UNA < ack =< SND.NXT) and does what

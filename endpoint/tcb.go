@@ -124,6 +124,8 @@ type tcb struct {
 	ackNow     bool // the pending ACK must not be delayed
 	unacked    int  // full segments received since our last ACK
 	kaProbes   int
+	oowSent    bool
+	lastOOW    engine.Time
 	endReason  Reason
 
 	timer   engine.Timer
