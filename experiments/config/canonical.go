@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Normalized returns the canonical form of the experiment: JSON with sorted
@@ -42,7 +44,11 @@ func canonical(v reflect.Value) any {
 	case Axes:
 		o := ordered{}
 		for _, a := range x {
-			o = append(o, entry{a.Path, a.Values})
+			vals := make([]any, len(a.nodes))
+			for i, n := range a.nodes {
+				vals[i] = nodeValue(n, 0)
+			}
+			o = append(o, entry{a.Path, vals})
 		}
 		return o
 	case Ranges:
@@ -142,4 +148,33 @@ func (o ordered) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return []byte(b.String()), nil
+}
+
+// nodeValue converts a YAML value to plain data: scalars as their text,
+// mappings as ordered objects, sequences as lists.
+func nodeValue(n *yaml.Node, depth int) any {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 64; i++ {
+		n = n.Alias
+	}
+	if depth > 50 {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			out[i] = nodeValue(c, depth+1)
+		}
+		return out
+	case yaml.MappingNode:
+		o := ordered{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			o = append(o, entry{n.Content[i].Value, nodeValue(n.Content[i+1], depth+1)})
+		}
+		return o
+	}
+	if isNull(n) {
+		return nil
+	}
+	return n.Value
 }

@@ -138,7 +138,13 @@ func editDistance(a, b string) int {
 func suggest(s string, candidates []string) string {
 	best, bestD := "", 0
 	ls := strings.ToLower(s)
+	if len(s) > 64 {
+		return "" // no typo is that long; keep the comparison cheap
+	}
 	for _, c := range candidates {
+		if len(c) > 64 {
+			continue
+		}
 		d := editDistance(ls, strings.ToLower(c))
 		if best == "" || d < bestD {
 			best, bestD = c, d

@@ -8,7 +8,7 @@ import (
 )
 
 // MaxPoints is the largest number of sweep points a file may define.
-const MaxPoints = 100000
+const MaxPoints = 10000
 
 // Param is one swept parameter of a point: its dotted path and the value
 // text as written in the sweep (or computed from a range).
@@ -145,12 +145,9 @@ func (d *decoder) dimensions(s *Sweep) [][][]assign {
 	return dims
 }
 
-// expand decodes and validates every point of the sweep.
-func expand(src *source, d *decoder, s *Sweep, errs *errorList) []Point {
-	dims := d.dimensions(s)
-	if errs.err() != nil {
-		return nil
-	}
+// expand decodes and validates every point of the sweep; d reports
+// problems of the sweep itself.
+func expand(src *source, d *decoder, dims [][][]assign, errs *errorList) []Point {
 	total := 1
 	for _, dim := range dims {
 		total *= len(dim)
@@ -252,7 +249,9 @@ func decodeExperiment(src *source, root *yaml.Node, errs *errorList) *Experiment
 	if errs.err() != nil {
 		return e
 	}
-	src.points = expand(src, d, e.Sweep, errs)
+	ed := newDecoder(src.file, errs)
+	ed.at = d.at
+	src.points = expand(src, ed, dims, errs)
 	return e
 }
 

@@ -182,6 +182,14 @@ func (d *decoder) rangeValues(r *Range, t reflect.Type, p string) []string {
 	from, to := reflect.New(t), reflect.New(t)
 	var lo, hi float64
 	var num numeric
+	switch t {
+	case reflect.TypeFor[Loss]():
+		t = reflect.TypeFor[Prob]() // a probability is a Bernoulli loss
+		from, to = reflect.New(t), reflect.New(t)
+	case reflect.TypeFor[Dist]():
+		t = reflect.TypeFor[Duration]() // a duration is a constant distribution
+		from, to = reflect.New(t), reflect.New(t)
+	}
 	_, isNum := from.Elem().Interface().(numeric)
 	switch {
 	case !isNum && (t.Kind() == reflect.Float64 || t.Kind() == reflect.Int || t.Kind() == reflect.Int64):
