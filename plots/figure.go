@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"path/filepath"
@@ -64,6 +65,10 @@ type Figure struct {
 	// Legend holds the legend entries, drawn in rows above the plot so that
 	// they never hide data.
 	Legend []LegendEntry
+	// Note is a line of text under the legend, such as a coverage count,
+	// in NoteColor (black if nil).
+	Note      string
+	NoteColor color.Color
 	// Size is the size Save and Encode use; the constructors set it.
 	Size Size
 	// DPI is the resolution of PNG output; zero means DPI (300).
@@ -95,6 +100,15 @@ func (f *Figure) Draw(c draw.Canvas) {
 	if len(f.Legend) > 0 {
 		h := drawLegendStrip(c, f.Legend, th)
 		c.Max.Y -= h + th.LegendSize/2
+	}
+	if f.Note != "" {
+		sty := th.text(th.LegendSize)
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		if f.NoteColor != nil {
+			sty.Color = f.NoteColor
+		}
+		c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, f.Note)
+		c.Max.Y -= sty.Rectangle(f.Note).Size().Y + th.LegendSize/2
 	}
 	if f.side != nil {
 		w := f.side.width()

@@ -73,3 +73,35 @@ func TestGoldenHeat(t *testing.T) {
 	}
 	checkGolden(t, "heat_annotated", fig)
 }
+
+func TestGoldenCoverage(t *testing.T) {
+	fig, err := TransitionCoverage(coverageFixture(), CoverageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "coverage_rfc9293", fig)
+}
+
+func TestGoldenLadder(t *testing.T) {
+	type fixture func() ([]Timeline, []Segment)
+	tests := []struct {
+		name string
+		data fixture
+		opt  LadderOptions
+	}{
+		{"ladder_handshake", ladderHandshake, LadderOptions{}},
+		{"ladder_handshake_linear", ladderHandshake, LadderOptions{Scale: Linear, Start: 0.9, End: 1.4}},
+		{"ladder_busy", ladderBusy, LadderOptions{Title: "40 segments, three losses"}},
+		{"ladder_three", ladderThree, LadderOptions{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tls, segs := tt.data()
+			fig, err := LadderDiagram(tls, segs, tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, tt.name, fig)
+		})
+	}
+}

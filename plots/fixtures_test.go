@@ -109,3 +109,30 @@ func heatFixture() Grid {
 	g.Z[3][4] = math.NaN()
 	return g
 }
+
+// coverageFixture is the transitions of a small run of clients and a
+// server, with one illegal transition (ESTABLISHED → LISTEN) planted.
+func coverageFixture() []Transition {
+	return []Transition{
+		{"CLOSED", "LISTEN", 1},
+		{"CLOSED", "SYN-SENT", 1200},
+		{"LISTEN", "SYN-RECEIVED", 1187},
+		{"SYN-SENT", "ESTABLISHED", 1181},
+		{"SYN-SENT", "CLOSED", 19},
+		{"SYN-SENT", "SYN-RECEIVED", 2},
+		{"SYN-RECEIVED", "ESTABLISHED", 1183},
+		{"SYN-RECEIVED", "LISTEN", 4},
+		{"ESTABLISHED", "FIN-WAIT-1", 1180},
+		{"ESTABLISHED", "CLOSE-WAIT", 1179},
+		{"ESTABLISHED", "CLOSED", 3},
+		{"FIN-WAIT-1", "FIN-WAIT-2", 1150},
+		{"FIN-WAIT-1", "TIME-WAIT", 25},
+		{"FIN-WAIT-1", "CLOSING", 5},
+		{"FIN-WAIT-2", "TIME-WAIT", 1150},
+		{"CLOSING", "TIME-WAIT", 5},
+		{"CLOSE-WAIT", "LAST-ACK", 1179},
+		{"LAST-ACK", "CLOSED", 1179},
+		{"TIME-WAIT", "CLOSED", 1172},
+		{"ESTABLISHED", "LISTEN", 2},
+	}
+}
