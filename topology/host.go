@@ -23,7 +23,11 @@ func (h *Host) Transmit(src, dst endpoint.Addr, seg endpoint.Segment) {
 		h.net.ctr.HostDown++
 		return
 	}
-	h.net.forward(h, Packet{Src: src, Dst: dst, Seg: seg})
+	p := Packet{Src: src, Dst: dst, Seg: seg}
+	if tap := h.net.tap; tap != nil && !tap(h.net.sim.Now(), h, &p) {
+		return
+	}
+	h.net.forward(h, p)
 }
 
 // Up reports whether the host is running.

@@ -49,6 +49,30 @@ type Network struct {
 	next   [][]*Link
 	routed bool
 	ctr    Counters
+	tap    Tap
+}
+
+// Tap sees every packet a host's stack sends, before it enters the
+// network, and may change it or drop it (by returning false). Experiments
+// use it to drop or replay chosen segments. Forwarded packets do not pass
+// the tap.
+type Tap func(now engine.Time, from *Host, p *Packet) (keep bool)
+
+// SetTap installs t (nil removes it; without a tap sending costs nothing
+// extra).
+func (n *Network) SetTap(t Tap) { n.tap = t }
+
+// Inject hands p to its destination host at once, as if it had just
+// arrived there, bypassing links: a replayed old segment, say. It reports
+// whether the destination exists and is up.
+func (n *Network) Inject(p Packet) bool {
+	h := n.byAddr[p.Dst]
+	if h == nil || !h.up {
+		n.ctr.HostDown++
+		return false
+	}
+	h.Stack.Deliver(p.Src, p.Dst, p.Seg)
+	return true
 }
 
 // New returns an empty network. streams seeds every random component: host
