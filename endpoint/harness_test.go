@@ -49,16 +49,22 @@ func newTestNet(delay time.Duration) *testNet {
 }
 
 func (n *testNet) Transmit(src, dst Addr, seg Segment) {
-	extra := time.Duration(0)
 	if n.filter != nil {
-		drop, x := n.filter(src, dst, &seg)
-		if drop {
-			if n.tr != nil {
-				n.tr.linef(src, "lost  %s", fmtSeg(seg))
-			}
-			return
+		n.transmitFiltered(src, dst, seg)
+		return
+	}
+	n.inject(src, dst, seg, n.delay)
+}
+
+// transmitFiltered is kept apart so that only filtered runs move segments
+// to the heap.
+func (n *testNet) transmitFiltered(src, dst Addr, seg Segment) {
+	drop, extra := n.filter(src, dst, &seg)
+	if drop {
+		if n.tr != nil {
+			n.tr.linef(src, "lost  %s", fmtSeg(seg))
 		}
-		extra = x
+		return
 	}
 	n.inject(src, dst, seg, n.delay+extra)
 }

@@ -197,6 +197,7 @@ func (s *Stack) newTCB(key uint64, h Handler) *tcb {
 	for i := range t.dl {
 		t.dl[i] = engine.Never
 	}
+	t.armedAt = engine.Never
 	t.timer.Init(s.sim, t.timerFn)
 	s.conns[key] = t.slot << 1
 	return t

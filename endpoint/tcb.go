@@ -131,6 +131,7 @@ type tcb struct {
 	timer   engine.Timer
 	timerFn func(engine.Time)
 	dl      [numTimers]engine.Time
+	armedAt engine.Time // the engine timer's deadline, Never if idle
 }
 
 // Conn is the application's handle on one connection: one incarnation of a

@@ -13,20 +13,22 @@ import (
 
 func (t *tcb) timerArmed(i int) bool { return t.dl[i] != engine.Never }
 
-// setTimer arms logical timer i to fire d from now.
+// setTimer arms logical timer i to fire d from now. The engine timer is
+// moved only when the new deadline is the earliest; a deadline pushed later
+// or stopped leaves the engine timer early, and onTimer, finding nothing
+// due, re-arms it at the true earliest deadline (one spare event at most,
+// instead of a scan on every ACK).
 func (t *tcb) setTimer(i int, d time.Duration) {
-	t.dl[i] = t.s.sim.Now().Add(d)
-	t.rearm()
+	at := t.s.sim.Now().Add(d)
+	t.dl[i] = at
+	if at < t.armedAt {
+		t.armedAt = at
+		t.timer.ResetAt(at)
+	}
 }
 
 // stopTimer disarms logical timer i.
-func (t *tcb) stopTimer(i int) {
-	if t.dl[i] == engine.Never {
-		return
-	}
-	t.dl[i] = engine.Never
-	t.rearm()
-}
+func (t *tcb) stopTimer(i int) { t.dl[i] = engine.Never }
 
 // stopAll disarms every logical timer ("turn off the other timers").
 func (t *tcb) stopAll() {
@@ -34,6 +36,7 @@ func (t *tcb) stopAll() {
 		t.dl[i] = engine.Never
 	}
 	t.timer.Stop()
+	t.armedAt = engine.Never
 }
 
 // rearm points the engine timer at the earliest logical deadline.
@@ -42,19 +45,19 @@ func (t *tcb) rearm() {
 	for _, d := range t.dl {
 		at = min(at, d)
 	}
+	t.armedAt = at
 	if at == engine.Never {
 		t.timer.Stop()
 		return
 	}
-	if !t.timer.Armed() || t.timer.Deadline() != at {
-		t.timer.ResetAt(at)
-	}
+	t.timer.ResetAt(at)
 }
 
 // onTimer runs the logical timers that are due.
 func (t *tcb) onTimer(now engine.Time) {
 	s := t.s
 	inc := t.inc
+	t.armedAt = engine.Never // the engine timer has fired
 	s.enter()
 	defer s.exit()
 	for i := range numTimers {
@@ -214,6 +217,5 @@ func (t *tcb) keepAliveExpired() {
 	t.s.ctr.KeepAliveProbes++
 	// §3.8.4: a probe with SEG.SEQ = SND.NXT-1 and no data.
 	t.send(t.seg(t.sndNxt-1, ACK), NoteKeepAlive)
-	t.dl[tmKeep] = t.s.sim.Now().Add(cfg.KeepInterval)
-	t.rearm()
+	t.setTimer(tmKeep, cfg.KeepInterval)
 }

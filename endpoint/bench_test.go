@@ -1,0 +1,124 @@
+package endpoint
+
+import (
+	"runtime"
+	"testing"
+	"time"
+	"unsafe"
+
+	"tcpsim/engine"
+)
+
+// benchApp scripts one connection: the client sends 1 KiB and closes, the
+// server sends 1 KiB on accept and closes when the client's FIN arrives.
+type benchApp struct {
+	NopHandler
+	server bool
+}
+
+func (a *benchApp) OnEstablished(c Conn) {
+	c.Send(1024)
+	c.Close()
+}
+
+func (a *benchApp) OnAccept(_ *Listener, c Conn) { c.Send(1024) }
+
+func (a *benchApp) OnPeerClose(c Conn) {
+	if a.server {
+		c.Close()
+	}
+}
+
+// BenchmarkConnection runs whole connections over a perfect 1 ms link:
+// handshake, 1 KiB each way, close and TIME-WAIT expiry, one after another
+// on the same pair of stacks.
+func BenchmarkConnection(b *testing.B) {
+	n := newTestNet(time.Millisecond)
+	cfg := DefaultConfig()
+	cfg.DelayedACK = 0
+	a := n.addStack(b, addrA, cfg)
+	s := n.addStack(b, addrB, cfg)
+	if _, err := s.Listen(80, ListenOptions{}, &benchApp{server: true}); err != nil {
+		b.Fatal(err)
+	}
+	client := &benchApp{}
+	run := func() {
+		if _, err := a.Connect(addrB, 80, client); err != nil {
+			b.Fatal(err)
+		}
+		n.sim.Run()
+	}
+	run() // warm the pools
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
+	b.StopTimer()
+	if tcbs, tw := a.NumConns(); tcbs != 0 || tw != 0 {
+		b.Fatalf("left %d TCBs, %d TIME-WAIT", tcbs, tw)
+	}
+	if c := a.Counters(); c.SegsSent > 0 && c.Timeouts > 0 {
+		b.Fatalf("timeouts: %+v", c)
+	}
+}
+
+// BenchmarkHandshake measures connection setup and RST teardown alone.
+func BenchmarkHandshake(b *testing.B) {
+	n := newTestNet(time.Millisecond)
+	cfg := DefaultConfig()
+	a := n.addStack(b, addrA, cfg)
+	s := n.addStack(b, addrB, cfg)
+	if _, err := s.Listen(80, ListenOptions{}, NopHandler{}); err != nil {
+		b.Fatal(err)
+	}
+	h := &abortApp{}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.Connect(addrB, 80, h); err != nil {
+			b.Fatal(err)
+		}
+		n.sim.Run()
+	}
+}
+
+type abortApp struct{ NopHandler }
+
+func (abortApp) OnEstablished(c Conn) { c.Abort() }
+
+// timeWaitFootprint measures the heap a stack uses per TIME-WAIT remnant,
+// table overhead included: it files n remnants in a fresh stack's table
+// and divides the growth of the live heap by n.
+func timeWaitFootprint(t testing.TB, n int) float64 {
+	sim := engine.New()
+	st, err := NewStack(sim, addrA, DefaultConfig(), engine.NewStreams(1, 0).Rand("tw"), NewIDs(), discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	for i := range n {
+		key := tupleKey(uint16(1024+i%60000), Addr(0x0a000002+i/60000), 80)
+		st.tw.add(key, twEntry{key: key, inc: Incarnation(i + 1), sndNxt: 1, rcvNxt: 2}, 4*time.Minute)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	runtime.KeepAlive(st)
+	return float64(m1.HeapAlloc-m0.HeapAlloc) / float64(n)
+}
+
+type discard struct{}
+
+func (discard) Transmit(Addr, Addr, Segment) {}
+
+// TestTimeWaitFootprint checks issue 4's bound: a TCB in TIME-WAIT holds at
+// most 256 bytes. The remnant's own size, its FIFO expiry record and its
+// share of the connection map and slices are all counted.
+func TestTimeWaitFootprint(t *testing.T) {
+	per := timeWaitFootprint(t, 200000)
+	t.Logf("TIME-WAIT remnant: %.0f bytes each on the heap (sizeof twEntry %d, twExpiry %d; a live tcb is %d)",
+		per, unsafe.Sizeof(twEntry{}), unsafe.Sizeof(twExpiry{}), unsafe.Sizeof(tcb{}))
+	if per > 256 {
+		t.Errorf("TIME-WAIT costs %.0f bytes, want at most 256", per)
+	}
+}
