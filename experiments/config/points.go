@@ -13,6 +13,7 @@ const MaxPoints = 10000
 // Param is one swept parameter of a point: its dotted path and the value
 // text as written in the sweep (or computed from a range).
 type Param struct {
+	// Path is the dotted YAML path; Value the value's text.
 	Path, Value string
 }
 

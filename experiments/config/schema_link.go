@@ -30,10 +30,13 @@ type Link struct {
 
 // Direction is one one-way channel of a link, ready to build.
 type Direction struct {
-	// Link is the link's name; Name is "link/from->to".
+	// Link is the link's name; Name is "link/from->to", a stable component
+	// path for the direction's random streams.
 	Link, Name string
-	From, To   string
-	Spec       LinkSpec
+	// From and To are the sending and receiving hosts.
+	From, To string
+	// Spec is the direction's model, overrides applied.
+	Spec LinkSpec
 }
 
 // Directions returns the one-way channels of l: two for a between-link

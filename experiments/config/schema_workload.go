@@ -237,6 +237,7 @@ type LinkEvent struct {
 
 // Flags is a set of TCP flags in tcpdump notation; see [Match.Flags].
 type Flags struct {
+	// SYN, ACK, FIN, RST, PSH and URG are the flags in the set.
 	SYN, ACK, FIN, RST, PSH, URG bool
 }
 
@@ -292,6 +293,7 @@ func (f *Flags) decodeNode(d *decoder, n *yaml.Node, path string) {
 
 // ConnSel selects a connection by 1-based ordinal; Any (N == 0) matches all.
 type ConnSel struct {
+	// N is the connection ordinal, or 0 for any.
 	N int64
 }
 

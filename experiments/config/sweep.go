@@ -34,7 +34,9 @@ type Sweep struct {
 // Axis is one swept path and its values, as written (Values are the
 // canonical text of each value: the scalar, or flow-style YAML).
 type Axis struct {
-	Path   string
+	// Path is the dotted YAML path swept.
+	Path string
+	// Values are the values' texts, used as labels and in runs.csv.
 	Values []string
 	nodes  []*yaml.Node
 	key    *yaml.Node
@@ -76,9 +78,13 @@ func (a *Axes) decodeNode(d *decoder, n *yaml.Node, path string) {
 // Range is a numeric sweep dimension: Steps values from From to To
 // inclusive, evenly spaced (linear) or geometrically (log).
 type Range struct {
-	Path     string
+	// Path is the dotted YAML path swept.
+	Path string
+	// From and To are the end values as written, in the field's unit.
 	From, To string
-	Steps    int
+	// Steps is the number of values (≥ 2).
+	Steps int
+	// Scale is linear or log.
 	Scale    string
 	key      *yaml.Node
 	from, to *yaml.Node

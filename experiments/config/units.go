@@ -291,6 +291,7 @@ func (a ArrivalRate) Mean() time.Duration {
 // PortRange is an inclusive range of TCP ports, written 40000-40015 or as a
 // single port.
 type PortRange struct {
+	// Lo and Hi are the first and last port of the range.
 	Lo, Hi uint16
 }
 
@@ -333,7 +334,9 @@ func (a IPv4) String() string { return netip.AddrFrom4(a).String() }
 
 // HostPort names a listening endpoint: a host name and a port (server:80).
 type HostPort struct {
+	// Host is a host name from hosts:.
 	Host string
+	// Port is the TCP port, 1-65535.
 	Port uint16
 }
 
