@@ -37,7 +37,7 @@ func (w *wire) HandleEvent(now engine.Time, _ uint64) {
 type server struct{ endpoint.NopHandler }
 
 func (server) OnAccept(_ *endpoint.Listener, c endpoint.Conn) { c.Send(1024) }
-func (server) OnPeerClose(c endpoint.Conn)                   { c.Close() }
+func (server) OnPeerClose(c endpoint.Conn)                    { c.Close() }
 
 type client struct {
 	endpoint.NopHandler
