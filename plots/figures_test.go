@@ -1,107 +1,91 @@
 package plots
 
-import "testing"
+import (
+	"sort"
+	"testing"
+)
 
-func TestGoldenSweep(t *testing.T) {
-	tests := []struct {
-		name string
-		opt  SweepOptions
-	}{
-		{"sweep_errorbars_logx", SweepOptions{
+// goldenCases are the figures compared with testdata/<name>_golden.png: every
+// kind of figure, and its options, on the small fixed inputs of
+// fixtures_test.go and ladder_fixtures_test.go.
+var goldenCases = []struct {
+	name string
+	draw func() (*Figure, error)
+}{
+	{"sweep_errorbars_logx", func() (*Figure, error) {
+		return Sweep(sweepFixture(), SweepOptions{
 			XLabel: "loss probability p (each direction)", YLabel: "handshake time (s)", LogX: true,
 			Analytic: []Analytic{{Name: "model, three-way", F: handshakeCurve}},
-		}},
-		{"sweep_band_linear", SweepOptions{
+		})
+	}},
+	{"sweep_band_linear", func() (*Figure, error) {
+		return Sweep(sweepFixture(), SweepOptions{
 			Title: "Connection establishment under loss", XLabel: "loss probability p", YLabel: "handshake time (s)", Band: true,
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fig, err := Sweep(sweepFixture(), tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, tt.name, fig)
 		})
-	}
-}
-
-func TestGoldenCDF(t *testing.T) {
-	tests := []struct {
-		name string
-		opt  CDFOptions
-	}{
-		{"cdf_linear", CDFOptions{XLabel: "handshake latency (s)"}},
-		{"cdf_logx", CDFOptions{XLabel: "handshake latency (s)", LogX: true}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fig, err := CDF(cdfFixture(), tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, tt.name, fig)
+	}},
+	{"cdf_linear", func() (*Figure, error) {
+		return CDF(cdfFixture(), CDFOptions{XLabel: "handshake latency (s)"})
+	}},
+	{"cdf_logx", func() (*Figure, error) {
+		return CDF(cdfFixture(), CDFOptions{XLabel: "handshake latency (s)", LogX: true})
+	}},
+	{"occupancy_stacked", func() (*Figure, error) {
+		return StateOccupancy(occupancyFixture(), OccupancyOptions{Stacked: true})
+	}},
+	{"occupancy_lines", func() (*Figure, error) {
+		return StateOccupancy(occupancyFixture(), OccupancyOptions{Title: "Client states, 5 connections/s"})
+	}},
+	{"heat_annotated", func() (*Figure, error) {
+		return Heat(heatFixture(), HeatOptions{
+			XLabel: "loss probability p", YLabel: "round-trip time", ZLabel: "handshake time (s)", Annotate: true,
 		})
-	}
+	}},
+	{"coverage_rfc9293", func() (*Figure, error) {
+		return TransitionCoverage(coverageFixture(), CoverageOptions{})
+	}},
+	{"ladder_handshake", func() (*Figure, error) {
+		tls, segs := ladderHandshake()
+		return LadderDiagram(tls, segs, LadderOptions{})
+	}},
+	{"ladder_handshake_linear", func() (*Figure, error) {
+		tls, segs := ladderHandshake()
+		return LadderDiagram(tls, segs, LadderOptions{Scale: Linear, Start: 0.9, End: 1.4})
+	}},
+	{"ladder_busy", func() (*Figure, error) {
+		tls, segs := ladderBusy()
+		return LadderDiagram(tls, segs, LadderOptions{Title: "40 segments, three losses"})
+	}},
+	{"ladder_three", func() (*Figure, error) {
+		tls, segs := ladderThree()
+		return LadderDiagram(tls, segs, LadderOptions{})
+	}},
 }
 
-func TestGoldenOccupancy(t *testing.T) {
-	tests := []struct {
-		name string
-		opt  OccupancyOptions
-	}{
-		{"occupancy_stacked", OccupancyOptions{Stacked: true}},
-		{"occupancy_lines", OccupancyOptions{Title: "Client states, 5 connections/s"}},
+// goldenFigures draws every golden case.
+func goldenFigures(t *testing.T) map[string]*Figure {
+	t.Helper()
+	figs := map[string]*Figure{}
+	for _, c := range goldenCases {
+		fig, err := c.draw()
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		figs[c.name] = fig
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fig, err := StateOccupancy(occupancyFixture(), tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, tt.name, fig)
-		})
-	}
+	return figs
 }
 
-func TestGoldenHeat(t *testing.T) {
-	fig, err := Heat(heatFixture(), HeatOptions{
-		XLabel: "loss probability p", YLabel: "round-trip time", ZLabel: "handshake time (s)", Annotate: true,
-	})
-	if err != nil {
-		t.Fatal(err)
+// TestGolden compares every figure with its golden image; run with -update
+// to rewrite them after an intended change, and look at them before
+// committing.
+func TestGolden(t *testing.T) {
+	figs := goldenFigures(t)
+	names := make([]string, 0, len(figs))
+	for n := range figs {
+		names = append(names, n)
 	}
-	checkGolden(t, "heat_annotated", fig)
-}
-
-func TestGoldenCoverage(t *testing.T) {
-	fig, err := TransitionCoverage(coverageFixture(), CoverageOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkGolden(t, "coverage_rfc9293", fig)
-}
-
-func TestGoldenLadder(t *testing.T) {
-	type fixture func() ([]Timeline, []Segment)
-	tests := []struct {
-		name string
-		data fixture
-		opt  LadderOptions
-	}{
-		{"ladder_handshake", ladderHandshake, LadderOptions{}},
-		{"ladder_handshake_linear", ladderHandshake, LadderOptions{Scale: Linear, Start: 0.9, End: 1.4}},
-		{"ladder_busy", ladderBusy, LadderOptions{Title: "40 segments, three losses"}},
-		{"ladder_three", ladderThree, LadderOptions{}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tls, segs := tt.data()
-			fig, err := LadderDiagram(tls, segs, tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, tt.name, fig)
-		})
+	sort.Strings(names)
+	for _, n := range names {
+		t.Run(n, func(t *testing.T) { checkGolden(t, n, figs[n]) })
 	}
 }

@@ -22,8 +22,10 @@ type Transition struct {
 // counts: from-states are rows, the first at the top (y = n−1 … 0), and
 // to-states columns (x = 0 … n−1). Legal transitions are outlined; a legal
 // one that happened is shaded by its count (log scale) and labelled with
-// it; an illegal one that happened is filled red with its count in bold
-// after a "!", so it cannot be missed; the rest are pale.
+// it; an illegal one that happened is filled red, framed in dark red, with
+// its count after a "!", so it cannot be missed; the rest are pale. (No
+// bold type: gonum/plot's PDF backend v0.17 cannot set bold or italic faces
+// of an embedded font.)
 type TransitionMatrix struct {
 	// LegalOutline outlines the legal cells.
 	LegalOutline draw.LineStyle
@@ -154,8 +156,6 @@ func (m *TransitionMatrix) Plot(c draw.Canvas, plt *plot.Plot) {
 	}
 	sty := m.TextStyle
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
-	bold := sty
-	bold.Font.Weight = 700
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
 			x0, y0, x1, y1 := cell(i, j)
@@ -169,8 +169,9 @@ func (m *TransitionMatrix) Plot(c draw.Canvas, plt *plot.Plot) {
 				c.FillText(sty, ctr, compactCount(cnt))
 			case cnt > 0:
 				c.FillPolygon(m.IllegalColor, rect(x0, y0, x1, y1))
-				bold.Color = color.White
-				c.FillText(bold, ctr, "!"+compactCount(cnt))
+				warn := sty
+				warn.Color = color.White
+				c.FillText(warn, ctr, "!"+compactCount(cnt))
 			case m.legal[i][j]:
 				c.FillPolygon(color.White, rect(x0, y0, x1, y1))
 			default:

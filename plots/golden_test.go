@@ -22,7 +22,7 @@ const (
 	pixelDelta = 48
 	// maxDiffFraction is the fraction of pixels that may differ by more
 	// than pixelDelta.
-	maxDiffFraction = 0.002
+	maxDiffFraction = 0.0005
 )
 
 // checkGolden renders fig as PNG and compares it with

@@ -183,7 +183,7 @@ func NewLadder(timelines []Timeline, segs []Segment, opt LadderOptions) (*Ladder
 	windowed := opt.Start != 0 || opt.End != 0
 	in := func(t float64) bool { return !windowed || (t >= opt.Start && t <= opt.End) }
 	l := &Ladder{scale: opt.Scale, delay: map[[2]int]float64{}, LineWidth: DefaultTheme.LineWidth,
-		TextStyle: DefaultTheme.text(DefaultTheme.NoteSize), NameStyle: DefaultTheme.bold(DefaultTheme.LabelSize)}
+		TextStyle: DefaultTheme.text(DefaultTheme.NoteSize), NameStyle: DefaultTheme.text(DefaultTheme.LabelSize)}
 	lane := map[string]int{}
 	for i, tl := range timelines {
 		if tl.Name == "" {
@@ -393,7 +393,7 @@ func LadderDiagram(timelines []Timeline, segs []Segment, opt LadderOptions) (*Fi
 	}
 	th := opt.Theme.withDefaults()
 	l.TextStyle = th.text(th.NoteSize)
-	l.NameStyle = th.bold(th.LabelSize)
+	l.NameStyle = th.text(th.LabelSize)
 	l.LineWidth = th.LineWidth
 	ylabel := "time (s)"
 	if l.scale == EventOrder {

@@ -3,8 +3,6 @@ package plots
 import (
 	"image/color"
 
-	xfont "golang.org/x/image/font"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -13,7 +11,11 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Theme is the typography and colour shared by every figure. The zero Theme
+// Theme is the typography and colour shared by every figure. Text is set in
+// one weight and style: gonum/plot v0.17's PDF backend registers each
+// embedded face under its own name but selects bold and italic by a style
+// suffix, so a bold or italic face makes PDF output fail ("undefined
+// font"). The zero Theme
 // means DefaultTheme; a Theme with some fields set takes the others from
 // DefaultTheme.
 type Theme struct {
@@ -99,13 +101,6 @@ func (t Theme) text(size vg.Length) text.Style {
 		YAlign:  draw.YBottom,
 		Handler: plot.DefaultTextHandler,
 	}
-}
-
-// bold returns a bold text style of the given size.
-func (t Theme) bold(size vg.Length) text.Style {
-	s := t.text(size)
-	s.Font.Weight = xfont.WeightBold
-	return s
 }
 
 // newPlot returns a plot with the theme's fonts and a thin frame, the title

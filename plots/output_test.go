@@ -1,0 +1,132 @@
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseFormat(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Format
+		ok   bool
+	}{
+		{"png", PNG, true}, {".PNG", PNG, true}, {"svg", SVG, true}, {".pdf", PDF, true},
+		{"", "", false}, {"eps", "", false}, {"jpg", "", false},
+	}
+	for _, tt := range tests {
+		got, err := ParseFormat(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseFormat(%q) = %q, %v; want %q, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrFormat) {
+			t.Errorf("ParseFormat(%q) error %v is not ErrFormat", tt.in, err)
+		}
+	}
+}
+
+// TestEncodeFormats checks each format's output: a PNG at 300 dpi of the
+// figure's size, and SVG and PDF files that embed the fonts they use.
+func TestEncodeFormats(t *testing.T) {
+	fig, err := Sweep(sweepFixture(), SweepOptions{Title: "t", XLabel: "x", YLabel: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		format Format
+		check  func(t *testing.T, out []byte)
+	}{
+		{PNG, func(t *testing.T, out []byte) {
+			img, err := png.Decode(bytes.NewReader(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 3.5 in × 2.4 in at 300 dpi.
+			if b := img.Bounds(); b.Dx() != 1050 || b.Dy() != 720 {
+				t.Errorf("PNG is %v, want 1050×720 (OneColumn at 300 dpi)", b)
+			}
+		}},
+		{SVG, func(t *testing.T, out []byte) {
+			for _, want := range []string{"<svg", "@font-face", "font/ttf;charset=utf-8;base64,", `font-family:"Liberation Serif"`} {
+				if !bytes.Contains(out, []byte(want)) {
+					t.Errorf("SVG lacks %q", want)
+				}
+			}
+			if !bytes.Contains(out, []byte(`width="252pt" height="172.8pt"`)) {
+				t.Errorf("SVG size is not 3.5 in × 2.4 in: %.200s", out)
+			}
+		}},
+		{PDF, func(t *testing.T, out []byte) {
+			if !bytes.HasPrefix(out, []byte("%PDF-")) {
+				t.Fatalf("not a PDF: %.20q", out)
+			}
+			for _, want := range []string{"/FontFile2", "/MediaBox [0 0 252.00 172.80]"} {
+				if !bytes.Contains(out, []byte(want)) {
+					t.Errorf("PDF lacks %q", want)
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.format), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := fig.Encode(&buf, tt.format); err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, buf.Bytes())
+		})
+	}
+	if err := fig.Encode(new(bytes.Buffer), "eps"); !errors.Is(err, ErrFormat) {
+		t.Errorf("Encode(eps) error = %v, want ErrFormat", err)
+	}
+}
+
+func TestSaveByExtension(t *testing.T) {
+	fig, err := CDF(cdfFixture(), CDFOptions{XLabel: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig.DPI = 72
+	dir := t.TempDir()
+	magic := map[string]string{"png": "\x89PNG", "svg": "<?xml", "pdf": "%PDF"}
+	for ext, want := range magic {
+		path := filepath.Join(dir, "fig."+strings.ToUpper(ext))
+		if err := fig.Save(path); err != nil {
+			t.Fatalf("Save(%s): %v", path, err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(got, []byte(want)) {
+			t.Errorf("Save(%s) wrote %.8q, want a file starting %q", path, got, want)
+		}
+	}
+	if err := fig.Save(filepath.Join(dir, "fig.gif")); !errors.Is(err, ErrFormat) {
+		t.Errorf("Save(fig.gif) error = %v, want ErrFormat", err)
+	}
+}
+
+// TestAllFiguresAllFormats draws every golden figure in every format: no
+// figure may fail or panic in a vector backend that the PNG test misses.
+func TestAllFiguresAllFormats(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: embeds fonts in every SVG and PDF")
+	}
+	for name, fig := range goldenFigures(t) {
+		for _, f := range []Format{SVG, PDF} {
+			var buf bytes.Buffer
+			if err := fig.Encode(&buf, f); err != nil {
+				t.Errorf("%s as %s: %v", name, f, err)
+			}
+			if buf.Len() < 1000 {
+				t.Errorf("%s as %s: only %d bytes", name, f, buf.Len())
+			}
+		}
+	}
+}
