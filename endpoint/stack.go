@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"tcpsim/engine"
 )
@@ -329,7 +330,17 @@ func (s *Stack) Crash() {
 		s.freeTCB(t)
 	}
 	s.tw.crash()
-	for _, l := range s.listeners {
+	ports := make([]uint16, 0, len(s.listeners))
+	for port := range s.listeners {
+		ports = append(ports, port)
+	}
+	slices.Sort(ports) // observers see listeners end in port order
+	for _, port := range ports {
+		l := s.listeners[port]
+		s.trans[Listen][CauseCrash][Closed]++
+		if s.obs != nil {
+			s.obs.OnState(StateEvent{Time: s.sim.Now(), Conn: l.id(), From: Listen, To: Closed, Cause: CauseCrash})
+		}
 		l.closed = true
 		l.synQ = 0
 		l.acceptQ = l.acceptQ[:0]
