@@ -1,0 +1,13 @@
+// Package experiments turns an experiment file into results: it builds each
+// run's network from the decoded configuration (build.go), drives the
+// workloads (workload.go) and the scripted injections (inject.go), observes
+// every state change and segment to compute the run's metrics (metrics.go),
+// and hands the runs of a sweep to the sweep package, which writes the
+// result directory.
+//
+// Subpackages: config (the YAML format), results (the result files), sweep
+// (parallel, resumable, sharded execution) and trace (pcap and text traces).
+//
+// It owns no protocol logic (endpoint), no channel model (link) and no
+// routing (topology).
+package experiments

@@ -1,0 +1,301 @@
+package experiments
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"tcpsim/endpoint"
+	"tcpsim/engine"
+	"tcpsim/experiments/config"
+	"tcpsim/experiments/results"
+	"tcpsim/experiments/sweep"
+)
+
+// Version is tcpsim's version, recorded in every manifest; merge refuses to
+// combine results of different versions.
+const Version = "0.1.0"
+
+// Options say where and how to run an experiment.
+type Options struct {
+	// Dir is the result directory; default results/<name>.
+	Dir     string
+	Workers int // 0: one per CPU
+	Shard   *results.Shard
+	// Progress receives progress reports (nil: none); Terminal selects the
+	// live bar.
+	Progress io.Writer
+	Terminal bool
+}
+
+// DefaultDir returns the default result directory of an experiment.
+func DefaultDir(e *config.Experiment) string { return filepath.Join("results", e.Name) }
+
+// Run executes every run of e (all sweep points × replications, or the
+// shard's part), writing the result directory. It returns what was done
+// even when ctx was cancelled, with ctx's error.
+func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcome, error) {
+	if opts.Dir == "" {
+		opts.Dir = DefaultDir(e)
+	}
+	points := e.Points()
+	plan := sweep.Plan{
+		Params:              e.SweptPaths(),
+		Replications:        e.Replications.Min,
+		Seed:                e.Seed,
+		CommonRandomNumbers: e.Sweep == nil || e.Sweep.CommonRandomNumbers,
+	}
+	for _, p := range points {
+		vals := make([]string, len(p.Params))
+		for i, x := range p.Params {
+			vals[i] = x.Value
+		}
+		plan.Points = append(plan.Points, vals)
+	}
+	if u := e.Replications.Until; u != nil {
+		plan.Adaptive = &sweep.Adaptive{Min: e.Replications.Min, Max: e.Replications.Max,
+			Metric: u.Metric, RelHalfWidth: u.CIHalfWidthRel}
+	}
+	parts := filepath.Join(opts.Dir, "parts")
+	if e.Record.Connections || e.Record.Occupancy != nil {
+		if err := os.MkdirAll(parts, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	fn := func(ctx context.Context, j sweep.Job) ([]float64, error) {
+		return simulate(ctx, points[j.Point].Exp, j, parts)
+	}
+	out, err := sweep.Execute(ctx, plan, fn, sweep.Options{
+		Dir: opts.Dir, Workers: opts.Workers, Shard: opts.Shard, Metrics: MetricColumns,
+		Manifest: results.Manifest{Name: e.Name, Version: Version, Seed: e.Seed,
+			ExperimentHash: e.Hash(), Experiment: e.Normalized()},
+		Progress: opts.Progress, Terminal: opts.Terminal,
+	})
+	if out == nil {
+		return nil, err
+	}
+	for _, kind := range []string{"connections", "timeseries"} {
+		if werr := gatherParts(opts.Dir, kind, out.Runs); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if out.Complete && err == nil {
+		os.RemoveAll(parts)
+	}
+	return out, err
+}
+
+// simulate runs one replication of one point and returns its metrics.
+func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts string) ([]float64, error) {
+	wallStart := time.Now()
+	sim := engine.New()
+	streams := engine.NewStreams(j.Seed, uint64(j.Replication))
+	net, err := buildNetwork(sim, streams, e)
+	if err != nil {
+		return nil, err
+	}
+	col := newCollector(e.Record.Connections)
+	for _, h := range net.Hosts() {
+		h.Stack.SetObserver(col)
+	}
+	var ws []*workload
+	for i, spec := range e.Workloads {
+		w, err := newWorkload(i, spec, net, col, streams)
+		if err != nil {
+			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
+		}
+		if err := w.start(); err != nil {
+			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
+		}
+		ws = append(ws, w)
+	}
+	newInjector(net, col, e.Injections, ws)
+	var occ *occupancySampler
+	if o := e.Record.Occupancy; o != nil {
+		occ = newOccupancySampler(sim, col, time.Duration(o.Interval))
+	}
+
+	limit := engine.FromDuration(time.Duration(e.Stop.MaxTime))
+	if e.Stop.Time > 0 {
+		limit = engine.FromDuration(time.Duration(e.Stop.Time))
+	}
+	capEvents := uint64(e.Stop.Events)
+	var reason engine.StopReason
+	for {
+		next := sim.Executed() + 1<<20
+		if capEvents > 0 {
+			next = min(next, capEvents)
+		}
+		sim.SetEventLimit(next)
+		reason = sim.RunUntil(limit)
+		if reason != engine.EventLimit || capEvents > 0 && sim.Executed() >= capEvents {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	vals := col.values(net, sim)
+	simTime := sim.Now()
+	if reason == engine.Drained && e.Stop.Time == 0 {
+		simTime = col.last
+	}
+	vals[len(vals)-2] = simTime.Seconds()
+	vals[len(vals)-1] = time.Since(wallStart).Seconds()
+	if e.Record.Connections {
+		if err := writePart(parts, "connections", j, func(w io.Writer) error { return writeConnections(w, j, col.all) }); err != nil {
+			return nil, err
+		}
+	}
+	if occ != nil {
+		if err := writePart(parts, "timeseries", j, func(w io.Writer) error { return occ.write(w, j) }); err != nil {
+			return nil, err
+		}
+	}
+	return vals, nil
+}
+
+// partName is a run's part file of connections.csv or timeseries.csv.
+func partName(parts, kind string, point, rep int) string {
+	return filepath.Join(parts, fmt.Sprintf("%s-p%d-r%d.csv", kind, point, rep))
+}
+
+func writePart(parts, kind string, j sweep.Job, write func(io.Writer) error) error {
+	return results.WriteFileAtomic(partName(parts, kind, j.Point, j.Replication), write)
+}
+
+// gatherParts concatenates the part files of the runs done, in runs.csv
+// order, under one header, into DIR/KIND.csv.
+func gatherParts(dir, kind string, runs *results.Runs) error {
+	parts := filepath.Join(dir, "parts")
+	if _, err := os.Stat(parts); err != nil {
+		return nil
+	}
+	var header = columnsOf(kind)
+	return results.WriteFileAtomic(filepath.Join(dir, kind+".csv"), func(w io.Writer) error {
+		if _, err := io.WriteString(w, strings.Join(header, ",")+"\n"); err != nil {
+			return err
+		}
+		for _, r := range runs.Rows {
+			f, err := os.Open(partName(parts, kind, r.Point, r.Replication))
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(w, bufio.NewReader(f))
+			f.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func columnsOf(kind string) []string {
+	if kind == "connections" {
+		return connectionColumns
+	}
+	cols := []string{"point", "replication", "time_s"}
+	for s := endpoint.State(1); s < endpoint.NumStates; s++ {
+		cols = append(cols, stateColumn(s))
+	}
+	return cols
+}
+
+// stateColumn names a state's column: "SYN-RECEIVED" becomes syn_received.
+func stateColumn(s endpoint.State) string {
+	return strings.ToLower(strings.ReplaceAll(s.String(), "-", "_"))
+}
+
+// connectionColumns are the columns of connections.csv.
+var connectionColumns = []string{"point", "replication", "workload", "conn", "client", "server",
+	"client_incarnation", "server_incarnation", "opened_s", "established_s", "ended_s",
+	"handshake_s", "outcome", "syn_retransmits", "synack_retransmits", "data_retransmits",
+	"client_states", "server_states"}
+
+// writeConnections writes one run's rows of connections.csv.
+func writeConnections(w io.Writer, j sweep.Job, recs []*connRecord) error {
+	bw := bufio.NewWriter(w)
+	secs := func(t engine.Time) string {
+		if t < 0 {
+			return ""
+		}
+		return results.FormatValue(results.Seconds, t.Seconds())
+	}
+	path := func(p []stateAt) string {
+		var b strings.Builder
+		for i, s := range p {
+			if i > 0 {
+				b.WriteByte(';')
+			}
+			b.WriteString(s.s.String())
+			b.WriteByte('@')
+			b.WriteString(secs(s.t))
+		}
+		return b.String()
+	}
+	for _, r := range recs {
+		hs := math.NaN()
+		if r.established >= 0 {
+			hs = r.established.Sub(r.opened).Seconds()
+		}
+		outcome := r.outcome
+		if outcome == "" {
+			outcome = "open"
+		}
+		fmt.Fprintf(bw, "%d,%d,%s,%d,%s,%s,%d,%d,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s\n",
+			j.Point, j.Replication, r.w.spec.Name, r.ordinal, r.tuple.Local, r.tuple.Remote,
+			r.client, r.server, secs(r.opened), secs(r.established), secs(r.ended),
+			results.FormatValue(results.Seconds, hs), outcome, r.synRetx, r.synackRetx, r.dataRetx,
+			path(r.clientPath), path(r.serverPath))
+	}
+	return bw.Flush()
+}
+
+// occupancySampler records how many TCBs are in each state every interval,
+// for timeseries.csv, for as long as the run has other events.
+type occupancySampler struct {
+	sim      *engine.Sim
+	col      *collector
+	interval time.Duration
+	id       engine.HandlerID
+	times    []engine.Time
+	counts   [][endpoint.NumStates]int
+}
+
+func newOccupancySampler(sim *engine.Sim, col *collector, interval time.Duration) *occupancySampler {
+	o := &occupancySampler{sim: sim, col: col, interval: interval}
+	o.id = sim.Register(o)
+	sim.Schedule(0, o.id, 0)
+	return o
+}
+
+// HandleEvent implements engine.Handler: take a sample.
+func (o *occupancySampler) HandleEvent(now engine.Time, _ uint64) {
+	o.times = append(o.times, now)
+	o.counts = append(o.counts, o.col.occupancy)
+	if o.sim.Pending() > 0 { // stop sampling once the run has nothing left to do
+		o.sim.After(o.interval, o.id, 0)
+	}
+}
+
+func (o *occupancySampler) write(w io.Writer, j sweep.Job) error {
+	bw := bufio.NewWriter(w)
+	for i, t := range o.times {
+		fmt.Fprintf(bw, "%d,%d,%s", j.Point, j.Replication, results.FormatValue(results.Seconds, t.Seconds()))
+		for s := endpoint.State(1); s < endpoint.NumStates; s++ {
+			fmt.Fprintf(bw, ",%d", o.counts[i][s])
+		}
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
