@@ -27,20 +27,20 @@ var MetricColumns = []results.Column{
 
 // connRecord follows one connection attempt of a workload.
 type connRecord struct {
-	w                 *workload
-	workload, ordinal int // ordinal counts from 1 within the workload
-	conn, srvConn     endpoint.Conn
-	rcvd, srvRcvd     int // bytes the client and the server received
-	closing           bool
-	user              int // closed-loop user, -1 for open-loop arrivals
-	srvClosing        bool
-	client, server    endpoint.Incarnation
-	tuple             endpoint.ConnID // the client's view
-	opened            engine.Time
-	established       engine.Time // -1 until the client is ESTABLISHED
-	ended             engine.Time // -1 until the client's TCB ends
-	outcome           string
-	clientState       endpoint.State
+	w                             *workload
+	workload, ordinal             int // ordinal counts from 1 within the workload
+	conn, srvConn                 endpoint.Conn
+	rcvd, srvRcvd                 int // bytes the client and the server received
+	closing                       bool
+	user                          int // closed-loop user, -1 for open-loop arrivals
+	srvClosing                    bool
+	client, server                endpoint.Incarnation
+	tuple                         endpoint.ConnID // the client's view
+	opened                        engine.Time
+	established                   engine.Time // -1 until the client is ESTABLISHED
+	ended                         engine.Time // -1 until the client's TCB ends
+	outcome                       string
+	clientState                   endpoint.State
 	synRetx, synackRetx, dataRetx int
 	// path lists the client's and the server's state changes, for
 	// connections.csv ("SYN-SENT@0;ESTABLISHED@0.02;...").
