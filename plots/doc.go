@@ -24,6 +24,12 @@
 // gonum/plot's Liberation fonts, compiled into the binary and embedded in
 // every SVG and PDF, so a figure looks the same on any machine.
 //
+// gonum/plot v0.17's PDF backend embeds fonts with the Windows-1252
+// encoding; Figure re-encodes text to match, so PDF labels may use any
+// Windows-1252 character ("»", "µs", "×") and others print as "?". The same
+// backend cannot select an embedded bold or italic face, so every figure
+// here sets its text in one weight and style.
+//
 // The figures are built from small plotters, one per file, that follow
 // gonum/plot's conventions (a tiny data interface, styles as embedded
 // structs, a constructor that validates and returns an error) and can be

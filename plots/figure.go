@@ -141,7 +141,8 @@ func (f *Figure) Save(path string) (err error) {
 }
 
 // Encode writes the figure to w at f.Size in the given format. PNG is
-// rendered at f.DPI (300 by default); SVG and PDF embed the fonts they use.
+// rendered at f.DPI (300 by default); SVG and PDF embed the fonts they use,
+// and PDF text is set in Windows-1252 (characters outside it print as "?").
 func (f *Figure) Encode(w io.Writer, format Format) error {
 	size := f.Size
 	if size.Width <= 0 || size.Height <= 0 {
@@ -160,7 +161,7 @@ func (f *Figure) Encode(w io.Writer, format Format) error {
 	case PDF:
 		pc := vgpdf.New(size.Width, size.Height)
 		pc.EmbedFonts(true)
-		c = pc
+		c = pdfCanvas{pc}
 	default:
 		return fmt.Errorf("%w: %q (want png, svg or pdf)", ErrFormat, string(format))
 	}

@@ -92,6 +92,6 @@ func nominal(a *plot.Axis, names []string) {
 	a.Tick.Marker = plot.ConstantTicks(ticks)
 	a.Tick.Length = 0
 	a.Width = 0
-	a.Padding = vg.Points(1)
+	a.Padding = vg.Points(3)
 	a.Min, a.Max = -0.5, math.Max(float64(len(names))-0.5, 0.5)
 }

@@ -94,8 +94,7 @@ type stateLabel struct {
 
 // labels returns the state labels, one per (lane, y): at one instant an
 // endpoint may pass through several states, and the label names them in
-// order, "CLOSE-WAIT » LAST-ACK" (» is in Windows-1252, which the PDF
-// backend encodes text in).
+// order, "CLOSE-WAIT » LAST-ACK".
 func (l *Ladder) labels() []stateLabel {
 	var out []stateLabel
 	for _, s := range l.states {

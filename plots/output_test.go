@@ -2,8 +2,10 @@ package plots
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,4 +131,64 @@ func TestAllFiguresAllFormats(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestToWindows1252(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"SYN seq=100", "SYN seq=100"},
+		{"CLOSED » SYN-SENT", "CLOSED \xbb SYN-SENT"},
+		{"10 µs – 20 µs", "10 \xb5s \x96 20 \xb5s"},
+		{"a → b", "a ? b"},
+	}
+	for _, tt := range tests {
+		if got := toWindows1252(tt.in); got != tt.want {
+			t.Errorf("toWindows1252(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPDFTextEncoding checks that a non-ASCII title reaches the PDF as its
+// Windows-1252 byte, the encoding of the embedded font, not as UTF-8.
+func TestPDFTextEncoding(t *testing.T) {
+	fig, err := CDF(cdfFixture(), CDFOptions{Title: "Q » R"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := fig.Encode(&buf, PDF); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfStreams(t, buf.Bytes())
+	if !bytes.Contains(text, []byte("Q \xbb R")) {
+		t.Errorf("PDF content lacks the Windows-1252 title")
+	}
+	if bytes.Contains(text, []byte("Q \xc2\xbb R")) {
+		t.Errorf("PDF content holds UTF-8 bytes")
+	}
+}
+
+// pdfStreams returns the PDF's content streams, inflated where compressed.
+func pdfStreams(t *testing.T, pdf []byte) []byte {
+	t.Helper()
+	var out []byte
+	for rest := pdf; ; {
+		i := bytes.Index(rest, []byte("stream\n"))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len("stream\n"):]
+		j := bytes.Index(rest, []byte("endstream"))
+		if j < 0 {
+			break
+		}
+		body := rest[:j]
+		rest = rest[j:]
+		if r, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			if b, err := io.ReadAll(r); err == nil {
+				body = b
+			}
+		}
+		out = append(out, body...)
+	}
+	return out
 }
