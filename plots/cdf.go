@@ -34,7 +34,8 @@ type CDFOptions struct {
 var cdfDashes = [][]vg.Length{nil, {4, 2}, {1.2, 1.5}, {5, 1.5, 1.2, 1.5}, {2.5, 2.5}}
 
 // CDF draws the empirical distribution function of each series as a step
-// line, y from 0 to 1. It returns ErrNoData for no series or a series with
+// line, y from 0 to 1, x from 0 on a linear axis when no sample is
+// negative. It returns ErrNoData for no series or a series with
 // no finite sample, ErrNotFinite for a NaN or -Inf sample and ErrLogScale for
 // a non-positive sample on a log x axis.
 func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
@@ -54,6 +55,7 @@ func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
 	})
 	p.Add(th.grid())
 	fig := &Figure{Plot: p, Size: OneColumn, theme: th}
+	lowest := math.Inf(1)
 	for k, s := range series {
 		e, err := NewECDF(plotter.Values(s.Samples))
 		if err != nil {
@@ -64,6 +66,7 @@ func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
 				return nil, err
 			}
 		}
+		lowest = math.Min(lowest, e.Min())
 		e.LineStyle = draw.LineStyle{Color: th.color(k), Width: th.LineWidth, Dashes: cdfDashes[k%len(cdfDashes)]}
 		p.Add(e)
 		name := s.Name
@@ -71,6 +74,9 @@ func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
 			name = fmt.Sprintf("%s (%.3g%% never)", s.Name, 100*(1-f))
 		}
 		fig.Legend = append(fig.Legend, LegendEntry{Name: name, Thumbs: []plot.Thumbnailer{e}})
+	}
+	if !opt.LogX && lowest >= 0 {
+		p.X.Min = 0 // latencies and durations: start the axis at zero
 	}
 	return fig, nil
 }

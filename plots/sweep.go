@@ -205,11 +205,11 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 func setScales(p *plot.Plot, logX, logY bool) {
 	if logX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = logTicks{}
 	}
 	if logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
 	}
 }
 

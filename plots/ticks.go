@@ -80,3 +80,44 @@ func formatTick(v float64, dec int) string {
 	}
 	return s
 }
+
+// logTicks is a plot.Ticker for log axes: labelled ticks at the powers of
+// ten, and also at 2 and 5 times them when the axis spans too little for
+// two powers, and unlabelled minor ticks at the other multiples.
+type logTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi >= lo) {
+		return nil
+	}
+	k0 := int(math.Floor(math.Log10(lo) + 1e-9))
+	k1 := int(math.Ceil(math.Log10(hi) - 1e-9))
+	in := func(v float64) bool { return v >= lo*(1-1e-9) && v <= hi*(1+1e-9) }
+	powers := 0
+	for k := k0; k <= k1; k++ {
+		if in(math.Pow10(k)) {
+			powers++
+		}
+	}
+	labelled := map[int]bool{1: true}
+	if powers < 2 {
+		labelled[2], labelled[5] = true, true
+	}
+	var ticks []plot.Tick
+	for k := k0; k <= k1; k++ {
+		p := math.Pow10(k)
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * p
+			if !in(v) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if labelled[m] {
+				t.Label = formatTick(v, max(0, -k))
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}

@@ -30,3 +30,26 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestLogTicks(t *testing.T) {
+	tests := []struct {
+		lo, hi float64
+		want   []string
+	}{
+		{0.001, 0.3, []string{"0.001", "0.01", "0.1"}},
+		{0.04, 15, []string{"0.1", "1", "10"}},
+		{0.05, 0.3, []string{"0.05", "0.1", "0.2"}},
+		{3, 40, []string{"5", "10", "20"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tk := range (logTicks{}).Ticks(tt.lo, tt.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("logTicks.Ticks(%v, %v) labels = %q, want %q", tt.lo, tt.hi, got, tt.want)
+		}
+	}
+}
