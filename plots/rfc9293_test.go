@@ -72,7 +72,9 @@ func TestTransitionMatrixCoverage(t *testing.T) {
 		t.Errorf("Coverage() = %d used, %d illegal, %d events; want 19, 1, 2", used, illegal, events)
 	}
 	// A stricter legality turns a legal transition illegal.
-	strict := func(from, to string) bool { return RFC9293Legal(from, to) && !(from == "FIN-WAIT-1" && to == "TIME-WAIT") }
+	strict := func(from, to string) bool {
+		return RFC9293Legal(from, to) && !(from == "FIN-WAIT-1" && to == "TIME-WAIT")
+	}
 	m, err = NewTransitionMatrix(RFC9293States, coverageFixture(), strict)
 	if err != nil {
 		t.Fatal(err)
