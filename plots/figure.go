@@ -89,13 +89,13 @@ func (f *Figure) Draw(c draw.Canvas) {
 	th := f.theme.withDefaults()
 	pad := vg.Points(2)
 	c = draw.Crop(c, pad, -pad, pad, -pad)
-	if t := f.Plot.Title; t.Text != "" {
+	p := *f.Plot // a shallow copy, to draw without the title; f is not changed
+	if t := p.Title; t.Text != "" {
 		sty := t.TextStyle
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
 		c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, t.Text)
 		c.Max.Y -= sty.Rectangle(t.Text).Size().Y + t.Padding
-		defer func(s string) { f.Plot.Title.Text = s }(t.Text)
-		f.Plot.Title.Text = ""
+		p.Title.Text = ""
 	}
 	if len(f.Legend) > 0 {
 		h := drawLegendStrip(c, f.Legend, th)
@@ -113,12 +113,12 @@ func (f *Figure) Draw(c draw.Canvas) {
 	if f.side != nil {
 		w := f.side.width()
 		main := draw.Crop(c, 0, -w, 0, 0)
-		f.Plot.Draw(main)
+		p.Draw(main)
 		side := draw.Crop(c, c.Size().X-w, 0, 0, 0)
-		f.side.draw(side, f.Plot.DataCanvas(main))
+		f.side.draw(side, p.DataCanvas(main))
 		return
 	}
-	f.Plot.Draw(c)
+	p.Draw(c)
 }
 
 // Save writes the figure to path at f.Size, in the format its extension

@@ -26,9 +26,7 @@ func sweepFixture() []SweepSeries {
 }
 
 // handshakeCurve is the analytic mean for loss p in both directions.
-func handshakeCurve(p float64) float64 {
-	return HandshakeModel{LossForward: p, LossReverse: p, RTO: time.Second, ClientRetries: 6, ServerRetries: 5, Delay: 30 * time.Millisecond}.MeanTime()
-}
+var handshakeCurve = HandshakeModel{RTO: time.Second, ClientRetries: 6, ServerRetries: 5, Delay: 30 * time.Millisecond}.LossCurve()
 
 // cdfFixture is handshake latencies of two variants, from a fixed
 // deterministic generator (no randomness in tests of drawing).

@@ -229,3 +229,13 @@ func (m HandshakeModel) MeanTime() float64 {
 	}
 	return st.MeanTime
 }
+
+// LossCurve returns the mean establishment time, in seconds, as a function
+// of a loss probability p applied in both directions, the other parameters
+// as in m: the Analytic curve of a loss sweep.
+func (m HandshakeModel) LossCurve() func(p float64) float64 {
+	return func(p float64) float64 {
+		m.LossForward, m.LossReverse = p, p
+		return m.MeanTime()
+	}
+}

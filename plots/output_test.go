@@ -192,3 +192,23 @@ func pdfStreams(t *testing.T, pdf []byte) []byte {
 	}
 	return out
 }
+
+// TestEncodeTwice checks that drawing leaves the figure as it was: the same
+// bytes the second time, the title still set.
+func TestEncodeTwice(t *testing.T) {
+	fig, err := Sweep(sweepFixture(), SweepOptions{Title: "title"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig.DPI = 50
+	var a, b bytes.Buffer
+	if err := fig.Encode(&a, PNG); err != nil {
+		t.Fatal(err)
+	}
+	if err := fig.Encode(&b, PNG); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) || fig.Plot.Title.Text != "title" {
+		t.Errorf("second encoding differs or title lost (%q)", fig.Plot.Title.Text)
+	}
+}
