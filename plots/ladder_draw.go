@@ -300,12 +300,20 @@ func (l *Ladder) placeLabels(c *draw.Canvas, arrows []arrow, lanes []vg.Length, 
 		sin, cos := math.Sincos(theta)
 		nx, ny := -vg.Length(sin), vg.Length(cos) // the text's "up"
 		h := sty.Height(texts[i])
-		for _, side := range []vg.Length{1, -1} {
+		for _, place := range []struct {
+			side vg.Length
+			far  bool
+		}{{1, false}, {-1, false}, {1, true}, {-1, true}} {
 			// Above the arrow the text's baseline is a gap above the
-			// line; below, its top is a gap below.
+			// line; below, its top is a gap below; far places leave a
+			// further line's height between.
+			side := place.side
 			off := vg.Points(ladderGap)
 			if side < 0 {
 				off = -vg.Points(ladderGap) - h
+			}
+			if place.far {
+				off += side * h
 			}
 			for _, f := range ladderFracs {
 				pt := vg.Point{
@@ -316,6 +324,9 @@ func (l *Ladder) placeLabels(c *draw.Canvas, arrows []arrow, lanes []vg.Length, 
 				cost := 0
 				if side < 0 {
 					cost++
+				}
+				if place.far {
+					cost += 3
 				}
 				for _, p := range fixed {
 					if q.overlaps(p) {
