@@ -7,23 +7,21 @@ import (
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
+	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
 	"tcpsim/topology"
 )
 
-// MetricColumns are the run metrics, in runs.csv order, with their formats.
-var MetricColumns = []results.Column{
-	{Name: "conns_attempted"}, {Name: "conns_established"}, {Name: "conns_refused"},
-	{Name: "conns_timed_out"}, {Name: "conns_reset"},
-	{Name: "handshake_mean_s", Kind: results.Seconds}, {Name: "handshake_p50_s", Kind: results.Seconds},
-	{Name: "handshake_p99_s", Kind: results.Seconds}, {Name: "handshake_max_s", Kind: results.Seconds},
-	{Name: "syn_retransmits"}, {Name: "synack_retransmits"}, {Name: "data_retransmits"},
-	{Name: "ghost_established"}, {Name: "stale_segments_accepted"}, {Name: "stale_bytes_accepted"},
-	{Name: "timewait_assassinations"}, {Name: "half_open_detected"},
-	{Name: "timewait_peak"}, {Name: "synrcvd_peak"}, {Name: "listen_overflows"},
-	{Name: "segments_sent"}, {Name: "segments_lost"}, {Name: "events"},
-	{Name: "sim_time_s", Kind: results.Seconds}, {Name: "wall_s", Kind: results.Seconds},
-}
+// MetricColumns are the run metrics, in runs.csv order, with their formats:
+// the names the experiment format knows (config.Metrics), seconds for those
+// ending in _s, counts for the others.
+var MetricColumns = func() []results.Column {
+	cols := make([]results.Column, len(config.Metrics))
+	for i, name := range config.Metrics {
+		cols[i] = results.Column{Name: name, Kind: results.KindOf(name)}
+	}
+	return cols
+}()
 
 // connRecord follows one connection attempt of a workload.
 type connRecord struct {
@@ -95,7 +93,10 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 	if e.From != endpoint.Closed && !fork {
 		c.occupancy[e.From]--
 	}
-	if e.To != endpoint.Closed {
+	// A fork "returning to LISTEN" (RFC 9293 §3.10.7.4) is deleted: its
+	// listener already is the LISTEN state.
+	unfork := e.Passive && e.To == endpoint.Listen && e.From != endpoint.Closed
+	if e.To != endpoint.Closed && !unfork {
 		c.occupancy[e.To]++
 	}
 	c.twPeak = max(c.twPeak, c.occupancy[endpoint.TimeWait])
@@ -223,7 +224,7 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim) []float64 {
 	reset := c.outcomes["reset"] + c.outcomes["established_then_reset"]
 	return []float64{
 		float64(c.attempted), float64(established), float64(c.outcomes["refused"]),
-		float64(timedOut), float64(reset),
+		float64(timedOut), float64(reset), float64(c.outcomes["no_port"]),
 		mean, p50, p99, hmax,
 		float64(ctr.SynRetransmits), float64(ctr.SynAckRetransmits), float64(ctr.DataRetransmits),
 		float64(c.ghosts), float64(ctr.StaleSegments), float64(ctr.StaleBytes),

@@ -16,6 +16,7 @@ import (
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
 	"tcpsim/experiments/sweep"
+	"tcpsim/topology"
 )
 
 // Version is tcpsim's version, recorded in every manifest; merge refuses to
@@ -69,7 +70,7 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 		}
 	}
 	fn := func(ctx context.Context, j sweep.Job) ([]float64, error) {
-		return simulate(ctx, points[j.Point].Exp, j, parts)
+		return simulate(ctx, points[j.Point].Exp, j, parts, nil)
 	}
 	out, err := sweep.Execute(ctx, plan, fn, sweep.Options{
 		Dir: opts.Dir, Workers: opts.Workers, Shard: opts.Shard, Metrics: MetricColumns,
@@ -91,8 +92,32 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	return out, err
 }
 
+// Watch, when given to simulate, sees the run's network once it is built
+// and before anything runs, so that it can attach observers to links and
+// stacks (a trace, say). The run's own metrics observer stays attached.
+type Watch func(net *topology.Network, stacks *Observers)
+
+// Observers fans endpoint events out to several observers.
+type Observers []endpoint.Observer
+
+// OnState implements endpoint.Observer.
+func (o Observers) OnState(e endpoint.StateEvent) {
+	for _, x := range o {
+		x.OnState(e)
+	}
+}
+
+// OnSegment implements endpoint.Observer.
+func (o Observers) OnSegment(e endpoint.SegmentEvent) {
+	for _, x := range o {
+		x.OnSegment(e)
+	}
+}
+
 // simulate runs one replication of one point and returns its metrics.
-func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts string) ([]float64, error) {
+// parts is where connections.csv and timeseries.csv parts go; watch may be
+// nil.
+func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts string, watch Watch) ([]float64, error) {
 	wallStart := time.Now()
 	sim := engine.New()
 	streams := engine.NewStreams(j.Seed, uint64(j.Replication))
@@ -101,8 +126,16 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 		return nil, err
 	}
 	col := newCollector(e.Record.Connections)
+	var obs endpoint.Observer = col
+	if watch != nil {
+		all := Observers{col}
+		watch(net, &all)
+		if len(all) > 1 {
+			obs = all
+		}
+	}
 	for _, h := range net.Hosts() {
-		h.Stack.SetObserver(col)
+		h.Stack.SetObserver(obs)
 	}
 	var ws []*workload
 	for i, spec := range e.Workloads {
