@@ -40,6 +40,15 @@ Usage:
       Check a file and print its sweep size; report every problem at once.
   tcpsim merge OUT DIR...
       Combine the result directories of the shards of one sweep into OUT.
+  tcpsim plot DIR [--format png|svg|pdf]
+      Redraw the figures of the experiment's plots: section from DIR's
+      result files into DIR/plots.
+  tcpsim trace FILE.yaml [--run K] [--pcap F] [--ladder F] [--conn ID] [--window T1..T2]
+               [--host NAME] [--transitions F] [--set path=value ...] [--quiet]
+      Run run K (point K / replications, replication K % replications) with
+      tracing: a tcpdump-like text trace at the capture host (default: the
+      first workload's server) on stdout, a pcap, a ladder diagram of one
+      connection or a time window, and transitions.csv for coverage plots.
   tcpsim version
   tcpsim help
 
@@ -66,6 +75,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdValidate(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
+	case "plot":
+		return cmdPlot(rest, stdout, stderr)
+	case "trace":
+		return cmdTrace(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "tcpsim", version())
 		return 0

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"tcpsim/experiments"
+)
+
+// cmdPlot redraws the figures of a result directory.
+func cmdPlot(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("plot", stderr)
+	format := fs.String("format", "", "png, svg or pdf (default: each plot's format:)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		if isFlagHelp(err) {
+			return 0
+		}
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(stderr, "plot takes one result directory, got %d arguments", len(pos))
+	}
+	switch *format {
+	case "", "png", "svg", "pdf":
+	default:
+		return usageError(stderr, "--format %q: want png, svg or pdf", *format)
+	}
+	files, err := experiments.DrawPlots(pos[0], *format)
+	for _, f := range files {
+		fmt.Fprintln(stdout, f)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tcpsim:", err)
+		return exitFail
+	}
+	if len(files) == 0 {
+		fmt.Fprintf(stderr, "tcpsim: %s: the experiment has no plots: section\n", pos[0])
+	}
+	return 0
+}
