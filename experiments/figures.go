@@ -82,15 +82,15 @@ func SaveFigure(fig *plots.Figure, path string) error {
 
 // resultData is a result directory, read lazily.
 type resultData struct {
-	dir  string
-	man  *results.Manifest
-	exp  *config.Experiment
+	dir string
+	man *results.Manifest
+	exp *config.Experiment
 	// expErr is why the manifest's experiment did not parse back (then
 	// exp is nil and plots come from its plots: section alone).
 	expErr error
 	plots  []config.Plot
-	runs *results.Runs
-	sum  *results.Summary
+	runs   *results.Runs
+	sum    *results.Summary
 }
 
 func loadResults(dir string) (*resultData, error) {
