@@ -263,7 +263,7 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 		return nil, fmt.Errorf("no metric %q in runs.csv", p.Metric)
 	}
 	if len(series) == 1 && series[0].Name == "" {
-		series[0].Name = p.Metric
+		series[0].Name = "simulation (mean, 95% CI)"
 	}
 	opt := plots.SweepOptions{Title: p.Title, XLabel: axisLabel(p.X), YLabel: metricLabel(p.Metric), LogX: p.LogX, LogY: p.LogY}
 	if p.Metric == "handshake_mean_s" && lossPath.MatchString(p.X) && d.exp != nil {
@@ -298,7 +298,8 @@ var lossPath = regexp.MustCompile(`^links\[(\d+)\]\.(?:(forward|reverse)\.)?loss
 // ignored); RTO is the first workload's client's initial SYN timeout
 // (tcp.syn_rto_initial or the profile's), MaxRTO its rto_max;
 // ClientRetries its syn_retries and ServerRetries the server's
-// synack_retries. A loss swept on the whole link applies to both
+// synack_retries (when these are unbounded, as under rfc9293, the number of
+// retransmissions sent before the connect timeout R2). A loss swept on the whole link applies to both
 // directions; one swept on forward or reverse applies to that direction,
 // the other keeping its Bernoulli loss (0 for another model). ok is false
 // when the model does not apply: no workload, hosts with Linux's linear SYN
@@ -346,8 +347,9 @@ func handshakeModel(e *config.Experiment, x string) (plots.HandshakeModel, func(
 	model := plots.HandshakeModel{
 		LossForward: bernoulli(fwd.Loss), LossReverse: bernoulli(rev.Loss),
 		RTO: ccfg.SynRTO, MaxRTO: ccfg.MaxRTO,
-		ClientRetries: ccfg.SynRetries, ServerRetries: scfg.SynAckRetries,
-		Delay: time.Duration(fwd.Delay),
+		ClientRetries: retries(ccfg.SynRetries, ccfg.SynRTO, ccfg.MaxRTO, ccfg.ConnectTimeout),
+		ServerRetries: retries(scfg.SynAckRetries, scfg.SynAckRTO, scfg.MaxRTO, scfg.ConnectTimeout),
+		Delay:         time.Duration(fwd.Delay),
 	}
 	curve := func(p float64) float64 {
 		mm := model
@@ -362,6 +364,29 @@ func handshakeModel(e *config.Experiment, x string) (plots.HandshakeModel, func(
 		return mm.MeanTime()
 	}
 	return model, curve, true
+}
+
+// retries returns the number of SYN (or SYN-ACK) retransmissions a host
+// makes: n if bounded, else as many as are sent before the connect timeout
+// R2 (rto doubling, capped at max), at most 30.
+func retries(n int, rto, maxRTO, timeout time.Duration) int {
+	switch {
+	case n > 0:
+		return min(n, 30)
+	case timeout <= 0:
+		return 30
+	}
+	var at time.Duration
+	for k := 0; k < 30; k++ {
+		at += rto
+		if at >= timeout {
+			return k
+		}
+		if rto *= 2; maxRTO > 0 && rto > maxRTO {
+			rto = maxRTO
+		}
+	}
+	return 30
 }
 
 // bernoulli returns a loss model's probability if it is Bernoulli, else 0.

@@ -134,6 +134,10 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			tpath = "transitions.csv"
 		}
 	}
+	if err := os.MkdirAll(filepath.Dir(tpath), 0o755); err != nil {
+		fmt.Fprintln(stderr, "tcpsim:", err)
+		return exitFail
+	}
 	if err := results.WriteFileAtomic(tpath, func(w io.Writer) error {
 		return experiments.WriteTransitions(w, res.Transitions)
 	}); err != nil {

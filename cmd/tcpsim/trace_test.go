@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestTraceAndPlotCommands runs `tcpsim trace` with every output, then
+// `tcpsim run` and `tcpsim plot` on a tiny experiment.
+func TestTraceAndPlotCommands(t *testing.T) {
+	dir := t.TempDir()
+	yaml := filepath.Join(dir, "tiny.yaml")
+	if err := os.WriteFile(yaml, []byte(`name: tiny
+replications: 2
+hosts: [{name: c}, {name: s}]
+links: [{between: [c, s], delay: 5ms, loss: 10%}]
+workloads:
+  - {name: w, client: c, server: "s:80", arrivals: {interval: 20ms}, count: 4, connection: {close: client}}
+plots:
+  - {name: syn, kind: cdf, metric: syn_retransmits}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		out  string // in stdout
+		err  string // in stderr
+	}{
+		{"trace", []string{"trace", yaml, "--run", "1", "--pcap", filepath.Join(dir, "t.pcap"), "--ladder", filepath.Join(dir, "l.svg"), "--window", "0..1s"},
+			0, "# captured", "ladder: "},
+		{"quiet", []string{"trace", yaml, "--quiet", "--host", "c", "--transitions", filepath.Join(dir, "out", "transitions.csv")}, 0, "# captured", "transitions: "},
+		{"bad run", []string{"trace", yaml, "--run", "9"}, exitUsage, "", "run 9"},
+		{"bad window", []string{"trace", yaml, "--window", "2..1"}, exitUsage, "", "T1 < T2"},
+		{"bad ladder", []string{"trace", yaml, "--ladder", "x.gif"}, exitUsage, "", ".png, .svg or .pdf"},
+		{"run", []string{"run", yaml, "-o", filepath.Join(dir, "out"), "--quiet"}, 0, "results:", ""},
+		{"plot", []string{"plot", filepath.Join(dir, "out"), "--format", "svg"}, 0, "syn.svg", ""},
+		{"plot format", []string{"plot", filepath.Join(dir, "out"), "--format", "gif"}, exitUsage, "", "png, svg or pdf"},
+		{"plot missing", []string{"plot", filepath.Join(dir, "none")}, exitFail, "", "manifest.json"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != tc.code || !strings.Contains(stdout.String(), tc.out) || !strings.Contains(stderr.String(), tc.err) {
+			t.Errorf("%s: exit %d, want %d\nstdout: %s\nstderr: %s", tc.name, code, tc.code, stdout.String(), stderr.String())
+		}
+	}
+	for _, f := range []string{"t.pcap", "l.svg", "transitions.csv", "out/plots/syn.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
