@@ -424,3 +424,53 @@ func TestDeterminism(t *testing.T) {
 		t.Errorf("trace hashes differ: %x, %x", a, b)
 	}
 }
+
+// An old duplicate SYN far outside the sequence space of the connection
+// whose 4-tuple is in TIME-WAIT makes a SYN-RECEIVED at the listener and a
+// TIME-WAIT at the client that each find the other's segments unacceptable:
+// an ACK loop (RFC 9293 §3.10.7.4 answers every unacceptable segment).
+// OOWAckInterval cuts it to one ACK per interval per end.
+func TestACKLoopThrottled(t *testing.T) {
+	for _, tc := range []struct {
+		interval      time.Duration
+		minSegs       uint64 // segments both ends send in the second after the SYN
+		maxSegs       uint64
+		wantThrottled bool
+	}{
+		{0, 80, 1 << 62, false},               // a loop at one round trip (20 ms)
+		{500 * time.Millisecond, 2, 10, true}, // one ACK per 500 ms per end
+	} {
+		t.Run(tc.interval.String(), func(t *testing.T) {
+			cfgA, cfgB := testConfig(), testConfig()
+			cfgA.OOWAckInterval, cfgB.OOWAckInterval = tc.interval, tc.interval
+			p := newPair(t, cfgA, cfgB, true)
+			p.appB.onPeerFIN = func(c Conn) { c.Close() }
+			ca, _ := establish(t, p)
+			ca.Close()
+			p.run(100 * ms)
+			wantState(t, "A", ca, TimeWait)
+			before := p.a.Counters().SegsSent + p.b.Counters().SegsSent
+			p.net.inject(addrA, addrB, oldSeg(40000, 80, 100+1<<31, 0, SYN, 0), 0)
+			p.run(time.Second)
+			sent := p.a.Counters().SegsSent + p.b.Counters().SegsSent - before
+			if sent < tc.minSegs || sent > tc.maxSegs {
+				t.Errorf("%d segments in the second after the old SYN, want %d..%d", sent, tc.minSegs, tc.maxSegs)
+			}
+			throttled := p.a.Counters().ACKsThrottled + p.b.Counters().ACKsThrottled
+			if (throttled > 0) != tc.wantThrottled {
+				t.Errorf("ACKsThrottled = %d, want > 0: %v", throttled, tc.wantThrottled)
+			}
+		})
+	}
+}
+
+// An ACK that reaches a listener for a connection it does not have reveals
+// a half-open connection, as in CLOSED (Figure 10).
+func TestHalfOpenAtListener(t *testing.T) {
+	p := newPair(t, testConfig(), testConfig(), true)
+	p.net.inject(addrA, addrB, oldSeg(40000, 80, 500, 700, ACK, 10), 0)
+	p.run(100 * ms)
+	if c := p.b.Counters(); c.HalfOpenDetections != 1 || c.RSTsSent != 1 {
+		t.Errorf("B: %d half-open detections, %d RSTs sent; want 1, 1", c.HalfOpenDetections, c.RSTsSent)
+	}
+}

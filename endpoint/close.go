@@ -246,6 +246,7 @@ func (tw *twTable) oowACK(e *twEntry, n Note) {
 	now := tw.s.sim.Now()
 	if d := tw.s.cfg.OOWAckInterval; d > 0 {
 		if e.oowSent && now.Sub(e.lastOOW) < d {
+			tw.s.ctr.ACKsThrottled++
 			return
 		}
 		e.oowSent, e.lastOOW = true, now

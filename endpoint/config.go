@@ -234,7 +234,14 @@ var ErrUnknownProfile = errors.New("endpoint: unknown profile")
 // RFC 6298 timers (1 s initial and minimum RTO, 60 s maximum), MSL 2 minutes
 // and TIME-WAIT 2·MSL, SYN retransmitted with doubling timeouts for at
 // least 3 minutes (§3.8.3, MUST-23), a 5-minute user timeout, RFC 5961
-// challenge ACKs, delayed ACKs of 200 ms (§3.8.6.3), keep-alive off.
+// challenge ACKs, delayed ACKs of 200 ms (§3.8.6.3), keep-alive off, and
+// at most one ACK per 500 ms in answer to unacceptable segments. That last
+// is not in the specification's text, which answers every unacceptable
+// segment (§3.10.7.4) and points to RFC 5961 and Errata ID 4772 for
+// throttling: without it two desynchronized ends (an old duplicate SYN's
+// SYN-RECEIVED against a TIME-WAIT, say) ACK each other for as long as both
+// live, and a duplicating link makes that loop grow exponentially. Set
+// OOWAckInterval to 0 for the literal text.
 //
 // "linux" models Linux 6.x defaults as measured on a real kernel: initial
 // SYN RTO 1 s, SYN retransmitted at 1,1,1,1,1 then 2,4,8,16,32 s
@@ -278,6 +285,7 @@ func Profile(name string) (Config, error) {
 		KeepCount:      9,
 		SynQueue:       256,
 		AcceptQueue:    128,
+		OOWAckInterval: 500 * time.Millisecond,
 	}
 	switch name {
 	case "", "rfc9293":
@@ -300,7 +308,6 @@ func Profile(name string) (Config, error) {
 		c.UserTimeout = 0
 		c.FinWait2Timeout = 60 * time.Second
 		c.DelayedACK = 40 * time.Millisecond
-		c.OOWAckInterval = 500 * time.Millisecond
 		c.SynRcvdDupSynAck = true
 		c.SynSentBadAckResend = true
 		c.AcceptQueue = 4096

@@ -205,6 +205,7 @@ func (t *tcb) oowACK(n Note) bool {
 	now := t.s.sim.Now()
 	if d := t.s.cfg.OOWAckInterval; d > 0 {
 		if t.oowSent && now.Sub(t.lastOOW) < d {
+			t.s.ctr.ACKsThrottled++
 			return false
 		}
 		t.oowSent, t.lastOOW = true, now

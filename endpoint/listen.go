@@ -164,7 +164,12 @@ func (l *Listener) segmentArrives(src Addr, seg *Segment) {
 		s.dropped(src, seg, NoteRstIgnored, l.inc, Listen)
 	case seg.Flags&ACK != 0:
 		// Second: "Any acknowledgment is bad ... <SEQ=SEG.ACK><CTL=RST>".
+		// It reveals a half-open connection as CLOSED does (Figure 10):
+		// the peer's TCB outlived ours, typically across a crash.
 		s.dropped(src, seg, NoteBadAck, l.inc, Listen)
+		if seg.Flags&SYN == 0 {
+			s.ctr.HalfOpenDetections++
+		}
 		s.resetFor(src, seg, 0)
 	case seg.Flags&SYN != 0:
 		// Third: check for a SYN.

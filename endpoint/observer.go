@@ -117,7 +117,11 @@ type Counters struct {
 	DataRetransmits   uint64
 	FinRetransmits    uint64
 
-	ChallengeACKs   uint64 // challenge ACKs sent (RFC 5961 §3, §4)
+	ChallengeACKs uint64 // challenge ACKs sent (RFC 5961 §3, §4)
+	// ACKsThrottled counts ACKs for unacceptable segments not sent because
+	// one was sent less than Config.OOWAckInterval before: each is an ACK
+	// loop (or a flood) cut short.
+	ACKsThrottled   uint64
 	ListenOverflows uint64 // SYNs or final ACKs refused for a full SYN or accept queue
 	RSTsSent        uint64
 	RSTsRcvd        uint64 // RSTs that were acceptable and acted upon
@@ -129,8 +133,9 @@ type Counters struct {
 	TimeWaitReopens uint64
 	// HalfOpenDetections counts segments that revealed a half-open
 	// connection and were answered with a RST: an ACK in SYN-SENT that does
-	// not acknowledge our SYN (RFC 9293 Figure 9), and a non-SYN, non-RST
-	// segment for a connection that does not exist (Figure 10).
+	// not acknowledge our SYN (RFC 9293 Figure 9), and an ACK without SYN
+	// for a connection that does not exist, in CLOSED or at a listener
+	// (Figure 10).
 	HalfOpenDetections uint64
 	// ResetsInSync counts synchronized connections reset by a RST (or by a
 	// SYN under RFC 793 rules).

@@ -130,6 +130,14 @@ func (t *tcb) synReceivedAck(seg *Segment) bool {
 	// below set to: SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <-
 	// SEG.ACK".
 	t.stopTimer(tmConn)
+	// The ACK that synchronizes us names our peer better than the SYN did:
+	// the SYN may have been an old duplicate that a live client's own SYN
+	// (indistinguishable under weak ISNs) or ACK then completed. Stale-data
+	// accounting and ghost detection follow the incarnation that completed
+	// the handshake.
+	if seg.Origin != 0 {
+		t.peer = seg.Origin
+	}
 	t.setState(Established, CauseRcvAck)
 	t.sndWnd = uint32(seg.Window)
 	t.maxSndWnd = max(t.maxSndWnd, t.sndWnd)

@@ -60,6 +60,11 @@ type collector struct {
 	all         []*connRecord // when connections.csv is asked for
 	occupancy   [endpoint.NumStates]int
 	twPeak      int
+	// servers are the hosts that serve a workload and open none; twServer
+	// counts their TIME-WAIT TCBs.
+	servers      map[endpoint.Addr]bool
+	twServer     int
+	twServerPeak int
 	synrcvdPeak int
 	ghosts      int
 	handshakes  []float64
@@ -72,7 +77,7 @@ type collector struct {
 
 func newCollector(recordPaths bool) *collector {
 	return &collector{recordPaths: recordPaths, recs: map[endpoint.Incarnation]*connRecord{},
-		outcomes: map[string]int{}}
+		outcomes: map[string]int{}, servers: map[endpoint.Addr]bool{}}
 }
 
 // opened registers a client's connection attempt.
@@ -100,6 +105,14 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 		c.occupancy[e.To]++
 	}
 	c.twPeak = max(c.twPeak, c.occupancy[endpoint.TimeWait])
+	if c.servers[e.Conn.Local.Addr] && (e.From == endpoint.TimeWait) != (e.To == endpoint.TimeWait) {
+		if e.To == endpoint.TimeWait {
+			c.twServer++
+			c.twServerPeak = max(c.twServerPeak, c.twServer)
+		} else {
+			c.twServer--
+		}
+	}
 	c.synrcvdPeak = max(c.synrcvdPeak, c.occupancy[endpoint.SynReceived])
 	inc := e.Conn.Incarnation
 	r := c.recs[inc]
@@ -229,7 +242,7 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim) []float64 {
 		float64(ctr.SynRetransmits), float64(ctr.SynAckRetransmits), float64(ctr.DataRetransmits),
 		float64(c.ghosts), float64(ctr.StaleSegments), float64(ctr.StaleBytes),
 		float64(ctr.TimeWaitAssassinations), float64(ctr.HalfOpenDetections),
-		float64(c.twPeak), float64(c.synrcvdPeak), float64(ctr.ListenOverflows),
+		float64(c.twPeak), float64(c.twServerPeak), float64(c.synrcvdPeak), float64(ctr.ListenOverflows),
 		float64(ctr.SegsSent), float64(lost), float64(sim.Executed()),
 		sim.Now().Seconds(), math.NaN(),
 	}

@@ -148,6 +148,12 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 		}
 		ws = append(ws, w)
 	}
+	for _, w := range ws {
+		col.servers[w.server.Addr] = true
+	}
+	for _, w := range ws {
+		delete(col.servers, w.client.Addr)
+	}
 	newInjector(net, col, e.Injections, ws)
 	var occ *occupancySampler
 	if o := e.Record.Occupancy; o != nil {
@@ -173,6 +179,11 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if n := sim.Pending(); n > maxPending {
+			return nil, fmt.Errorf("run %d/%d: %d events pending at %v of simulated time: a runaway segment storm "+
+				"(an ACK loop between desynchronized ends, multiplied by a duplicating link?); "+
+				"set tcp.oow_ack_interval above 0 or lower stop.max_time", j.Point, j.Replication, n, sim.Now())
+		}
 	}
 	vals := col.values(net, sim)
 	simTime := sim.Now()
@@ -193,6 +204,12 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 	}
 	return vals, nil
 }
+
+// maxPending is the most events a run may hold pending: about 800 MB of
+// queue. Real workloads stay far below it (a million concurrent
+// connections need a few million); only a storm that feeds on itself
+// reaches it, and failing with a clear message beats exhausting memory.
+const maxPending = 1 << 25
 
 // partName is a run's part file of connections.csv or timeseries.csv.
 func partName(parts, kind string, point, rep int) string {

@@ -211,6 +211,11 @@ func (w *workload) open(now engine.Time, user int) {
 	}
 }
 
+// noPortRetry is the least a closed-loop user waits after a connect that
+// found no free ephemeral port, so that a user with no think time does not
+// spin at one instant.
+const noPortRetry = time.Millisecond
+
 // nextUser lets a closed-loop user think and open its next connection.
 func (w *workload) nextUser(r *connRecord) {
 	if r.user < 0 {
@@ -219,6 +224,9 @@ func (w *workload) nextUser(r *connRecord) {
 	var d time.Duration
 	if w.think != nil {
 		d = w.think.Sample()
+	}
+	if r.outcome == "no_port" {
+		d = max(d, noPortRetry)
 	}
 	w.sim.After(d, w.id, uint64(r.user)<<3|actUserOpen)
 }
