@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -67,6 +68,11 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	if e.Record.Connections || e.Record.Occupancy != nil {
 		if err := os.MkdirAll(parts, 0o755); err != nil {
 			return nil, err
+		}
+		for _, kind := range []string{"connections", "timeseries"} {
+			if err := splitParts(opts.Dir, kind); err != nil {
+				return nil, err
+			}
 		}
 	}
 	fn := func(ctx context.Context, j sweep.Job) ([]float64, error) {
@@ -248,6 +254,64 @@ func gatherParts(dir, kind string, runs *results.Runs) error {
 		}
 		return nil
 	})
+}
+
+// splitParts turns DIR/KIND.csv, written when an earlier invocation
+// finished, back into the part files of its runs, so that a sweep resumed
+// or extended in the same directory gathers them again. Parts that exist
+// are left alone.
+func splitParts(dir, kind string) error {
+	f, err := os.Open(filepath.Join(dir, kind+".csv"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	if !sc.Scan() {
+		return sc.Err()
+	}
+	var cur string
+	var buf bytes.Buffer
+	flush := func() error {
+		if cur == "" {
+			return nil
+		}
+		var p, r int
+		if _, err := fmt.Sscanf(cur, "%d,%d", &p, &r); err != nil {
+			return fmt.Errorf("%s: bad run %q: %v", filepath.Join(dir, kind+".csv"), cur, err)
+		}
+		name := partName(filepath.Join(dir, "parts"), kind, p, r)
+		if _, err := os.Stat(name); err == nil {
+			return nil
+		}
+		return results.WriteFileAtomic(name, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+	}
+	for sc.Scan() {
+		line := sc.Text()
+		run := line
+		if i := strings.IndexByte(line, ','); i >= 0 {
+			if j := strings.IndexByte(line[i+1:], ','); j >= 0 {
+				run = line[:i+1+j]
+			}
+		}
+		if run != cur {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = run
+			buf.Reset()
+		}
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return flush()
 }
 
 func columnsOf(kind string) []string {

@@ -208,6 +208,9 @@ func (w *workload) open(now engine.Time, user int) {
 	w.col.opened(r)
 	if r.server != 0 {
 		w.col.recs[r.server] = r
+		if w.col.recordPaths { // the server's own active OPEN
+			r.serverPath = append(r.serverPath, stateAt{r.srvConn.State(), now})
+		}
 	}
 }
 

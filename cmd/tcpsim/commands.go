@@ -111,7 +111,23 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	printSummary(stdout, e, out, opts.Dir)
+	if shard == nil {
+		drawAfterRun(opts.Dir, stdout, stderr)
+	}
 	return 0
+}
+
+// drawAfterRun draws the experiment's plots: section once every run is
+// done. A figure that cannot be drawn (a coverage plot needs a trace
+// first) is a warning: the results themselves are complete.
+func drawAfterRun(dir string, stdout, stderr io.Writer) {
+	files, err := experiments.DrawPlots(dir, "")
+	for _, f := range files {
+		fmt.Fprintln(stdout, "figure:", f)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tcpsim: warning:", err)
+	}
 }
 
 // printSummary tells a person what happened, per sweep point.
@@ -188,6 +204,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "merged %d directories into %s: %d runs of %q\n", len(pos)-1, pos[0], m.RunsDone, m.Name)
+	drawAfterRun(pos[0], stdout, stderr)
 	return 0
 }
 

@@ -1,0 +1,206 @@
+package experiments
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tcpsim/experiments/config"
+	"tcpsim/experiments/sweep"
+)
+
+// catalogRun runs a catalog experiment, scaled down by sets, into a
+// temporary directory.
+func catalogRun(t *testing.T, name string, sets ...string) (*config.Experiment, *sweep.Outcome, string) {
+	t.Helper()
+	e, err := config.Load(filepath.Join("catalog", name+".yaml"), sets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out, err := Run(context.Background(), e, Options{Dir: dir, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Complete {
+		t.Fatalf("%s: sweep not complete", name)
+	}
+	return e, out, dir
+}
+
+// mean is a metric's mean over a point's replications.
+func mean(t *testing.T, out *sweep.Outcome, point int, metric string) float64 {
+	t.Helper()
+	est, ok := out.Summary.Lookup(point, metric)
+	if !ok {
+		t.Fatalf("no %s for point %d", metric, point)
+	}
+	return est.Mean
+}
+
+// perRun returns a metric's value in every run of a point.
+func perRun(t *testing.T, out *sweep.Outcome, point int, metric string) []float64 {
+	t.Helper()
+	vs := out.Runs.Column(metric, point)
+	if len(vs) == 0 {
+		t.Fatalf("no %s for point %d", metric, point)
+	}
+	return vs
+}
+
+// connections reads connections.csv as records keyed by column name.
+func connections(t *testing.T, dir string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "connections.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, row := range rows[1:] {
+		m := map[string]string{}
+		for i, h := range rows[0] {
+			m[h] = row[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Each catalog experiment shows the effect its comment promises. They run
+// scaled down where the full size takes more than a fraction of a second.
+
+func TestCatalogOldDuplicateSYN(t *testing.T) {
+	sets := []string{"replications=2"}
+	_, three, _ := catalogRun(t, "old-duplicate-syn", sets...)
+	_, two, _ := catalogRun(t, "two-way-handshake", sets...)
+	for _, v := range perRun(t, three, 0, "ghost_established") {
+		if v != 0 {
+			t.Errorf("three-way handshake: %v ghosts in a run, want 0", v)
+		}
+	}
+	for _, v := range perRun(t, two, 0, "ghost_established") {
+		if v < 100 {
+			t.Errorf("two-way handshake: %v ghosts in a run, want hundreds", v)
+		}
+	}
+	for name, out := range map[string]*sweep.Outcome{"three-way": three, "two-way": two} {
+		if a, e := mean(t, out, 0, "conns_attempted"), mean(t, out, 0, "conns_established"); a != 20000 || e != a {
+			t.Errorf("%s: %v of %v established, want all 20000", name, e, a)
+		}
+		if v := mean(t, out, 0, "half_open_detected"); v < 100 {
+			t.Errorf("%s: %v old SYNs caught by the client's RST, want hundreds", name, v)
+		}
+	}
+}
+
+func TestCatalogTimeWaitLength(t *testing.T) {
+	_, out, _ := catalogRun(t, "time-wait-length")
+	for _, v := range perRun(t, out, 0, "stale_bytes_accepted") {
+		if v != 0 {
+			t.Errorf("TIME-WAIT 2·MSL: %v stale bytes accepted, want 0", v)
+		}
+	}
+	for p, tw := range map[int]string{1: "200ms", 2: "none"} {
+		if v := mean(t, out, p, "stale_bytes_accepted"); v < 1000 {
+			t.Errorf("TIME-WAIT %s: %v stale bytes accepted, want thousands", tw, v)
+		}
+	}
+	// The price of safety: ports stay in TIME-WAIT, connects find none free.
+	np := []float64{mean(t, out, 0, "conns_no_port"), mean(t, out, 1, "conns_no_port"), mean(t, out, 2, "conns_no_port")}
+	if !(np[0] > np[1] && np[1] > np[2]) {
+		t.Errorf("conns_no_port %v, want decreasing with TIME-WAIT's length", np)
+	}
+}
+
+func TestCatalogTimeWaitAssassination(t *testing.T) {
+	_, out, _ := catalogRun(t, "time-wait-assassination", "workloads[0].count=40")
+	if v := mean(t, out, 0, "timewait_assassinations"); v != 40 {
+		t.Errorf("without RFC 1337: %v assassinations, want every one of 40", v)
+	}
+	if v := mean(t, out, 1, "timewait_assassinations"); v != 0 {
+		t.Errorf("with RFC 1337: %v assassinations, want 0", v)
+	}
+}
+
+func TestCatalogBusyServer(t *testing.T) {
+	_, out, _ := catalogRun(t, "busy-server", "workloads[0].count=1000")
+	if v := mean(t, out, 0, "timewait_peak_server"); v != 1000 {
+		t.Errorf("server closes: TIME-WAIT peak on the server %v, want all 1000", v)
+	}
+	if v := mean(t, out, 1, "timewait_peak_server"); v != 0 {
+		t.Errorf("client closes: TIME-WAIT peak on the server %v, want 0", v)
+	}
+	if v := mean(t, out, 1, "timewait_peak"); v != 1000 {
+		t.Errorf("client closes: TIME-WAIT peak %v, want 1000 (on the client)", v)
+	}
+}
+
+func TestCatalogHalfOpen(t *testing.T) {
+	_, out, dir := catalogRun(t, "half-open")
+	if v := mean(t, out, 0, "conns_reset"); v != 50 {
+		t.Errorf("%v connections reset, want all 50", v)
+	}
+	if v := mean(t, out, 0, "half_open_detected"); v < 50 {
+		t.Errorf("%v half-open connections detected, want 50", v)
+	}
+	for _, c := range connections(t, dir) {
+		if c["outcome"] != "established_then_reset" {
+			t.Fatalf("connection %s: outcome %s, want established_then_reset", c["conn"], c["outcome"])
+		}
+	}
+}
+
+func TestCatalogSimultaneousOpenAndClose(t *testing.T) {
+	_, open, odir := catalogRun(t, "simultaneous-open", "replications=1")
+	if v := mean(t, open, 0, "conns_established"); v != 100 {
+		t.Errorf("simultaneous open: %v established, want 100", v)
+	}
+	for _, c := range connections(t, odir) {
+		for _, side := range []string{"client_states", "server_states"} {
+			if !strings.HasPrefix(c[side], "SYN-SENT@") || !strings.Contains(c[side], ";SYN-RECEIVED@") {
+				t.Fatalf("connection %s %s = %s, want SYN-SENT then SYN-RECEIVED", c["conn"], side, c[side])
+			}
+		}
+	}
+	_, cl, cdir := catalogRun(t, "simultaneous-close", "replications=1", "workloads[0].count=50")
+	if v := mean(t, cl, 0, "timewait_peak"); v != 100 {
+		t.Errorf("simultaneous close: TIME-WAIT peak %v, want 100 (both ends of 50)", v)
+	}
+	for _, c := range connections(t, cdir) {
+		for _, side := range []string{"client_states", "server_states"} {
+			if !strings.Contains(c[side], "FIN-WAIT-1@") || !strings.Contains(c[side], ";CLOSING@") || !strings.Contains(c[side], ";TIME-WAIT@") {
+				t.Fatalf("connection %s %s = %s, want FIN-WAIT-1, CLOSING, TIME-WAIT", c["conn"], side, c[side])
+			}
+		}
+	}
+}
+
+func TestCatalogHandshakeUnderLoss(t *testing.T) {
+	_, out, dir := catalogRun(t, "handshake-under-loss", "replications=2", "workloads[0].count=200")
+	if v := mean(t, out, 0, "handshake_mean_s"); math.Abs(v-0.020) > 1e-9 {
+		t.Errorf("no loss: mean handshake %v s, want one round trip, 0.020", v)
+	}
+	prev := 0.0
+	for p := range 6 {
+		v := mean(t, out, p, "handshake_mean_s")
+		if v < prev {
+			t.Errorf("point %d: mean handshake %v s below the lower loss rate's %v", p, v, prev)
+		}
+		prev = v
+	}
+	if v := mean(t, out, 5, "handshake_mean_s"); v < 0.3 {
+		t.Errorf("20%% loss: mean handshake %v s, want several hundred ms", v)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,84 @@
+package experiments
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// withoutColumn blanks one column of a CSV text (wall_s: the only
+// measurement that is not simulated).
+func withoutColumn(t *testing.T, text []byte, name string) string {
+	t.Helper()
+	lines := strings.Split(string(text), "\n")
+	col := -1
+	for i, h := range strings.Split(lines[0], ",") {
+		if h == name {
+			col = i
+		}
+	}
+	if col < 0 {
+		t.Fatalf("no column %s in %q", name, lines[0])
+	}
+	for i, l := range lines {
+		if l == "" {
+			continue
+		}
+		f := strings.Split(l, ",")
+		f[col] = ""
+		lines[i] = strings.Join(f, ",")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// The same experiment and seed give byte-identical results whatever the
+// number of workers, and whether run at once or resumed after losing runs.
+func TestDeterministicResults(t *testing.T) {
+	e := tinyExperiment(t)
+	read := func(dir, name string) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var dirs []string
+	for _, workers := range []int{1, 2, 4} {
+		dir := t.TempDir()
+		if _, err := Run(context.Background(), e, Options{Dir: dir, Workers: workers}); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	// Resume: drop half of a finished directory's runs and run again.
+	resumed := dirs[2]
+	runs := read(resumed, "runs.csv")
+	lines := strings.SplitAfter(string(runs), "\n")
+	if err := os.WriteFile(filepath.Join(resumed, "runs.csv"), []byte(strings.Join(lines[:len(lines)/2], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), e, Options{Dir: resumed, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Executed == 0 || out.Resumed == 0 {
+		t.Errorf("resume executed %d and kept %d runs; want some of each", out.Executed, out.Resumed)
+	}
+	want := withoutColumn(t, read(dirs[0], "runs.csv"), "wall_s")
+	if !strings.Contains(want, "\n0,1,") {
+		t.Fatalf("runs.csv lacks run (0, 1):\n%s", want)
+	}
+	for _, dir := range dirs[1:] {
+		if got := withoutColumn(t, read(dir, "runs.csv"), "wall_s"); got != want {
+			t.Errorf("runs.csv differs between 1 worker and %s:\n%s\n---\n%s", dir, want, got)
+		}
+		for _, f := range []string{"connections.csv", "timeseries.csv"} {
+			if !bytes.Equal(read(dirs[0], f), read(dir, f)) {
+				t.Errorf("%s differs between 1 worker and %s", f, dir)
+			}
+		}
+	}
+}
