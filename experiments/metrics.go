@@ -65,11 +65,11 @@ type collector struct {
 	servers      map[endpoint.Addr]bool
 	twServer     int
 	twServerPeak int
-	synrcvdPeak int
-	ghosts      int
-	handshakes  []float64
-	attempted   int
-	outcomes    map[string]int
+	synrcvdPeak  int
+	ghosts       int
+	handshakes   []float64
+	attempted    int
+	outcomes     map[string]int
 	// last is the time of the latest state change or segment: the run's
 	// simulated length when it ends by running out of events.
 	last engine.Time
