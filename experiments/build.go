@@ -102,6 +102,7 @@ func tcpConfig(h config.Host) (endpoint.Config, error) {
 	if t.ChallengeACK != nil {
 		c.ChallengeRST, c.ChallengeSYN = *t.ChallengeACK, *t.ChallengeACK
 	}
+	setDur(&c.OOWAckInterval, t.OOWAckInterval)
 	setInt(&c.SynRetries, t.SynRetries)
 	setInt(&c.SynAckRetries, t.SynackRetries)
 	setInt(&c.DataRetries, t.DataRetries)

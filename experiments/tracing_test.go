@@ -58,8 +58,6 @@ plots:
     y: links[0].delay
   - name: fsm
     kind: coverage
-    metric: handshake_mean_s
-    x: links[0].loss
   - {name: ladder, kind: ladder, run: 2, conn: 2, format: pdf}
 `
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"unicode"
@@ -79,33 +80,104 @@ func canonical(v reflect.Value) any {
 		}
 		return out
 	case reflect.Struct:
-		m := map[string]any{}
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, opt, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			fv := v.Field(i)
-			if opt == "inline" {
-				for k, x := range canonical(fv).(map[string]any) {
-					m[k] = x
-				}
-				continue
-			}
-			if name == "" {
-				name = snake(f.Name)
-			}
-			if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Slice) && fv.IsNil() ||
-				fv.Kind() != reflect.Pointer && fv.IsZero() && f.Tag.Get("default") == "" {
-				continue // not given, or zero as by default
-			}
-			m[name] = canonical(fv)
-		}
-		return m
+		return canonicalStruct(v, reflect.Value{})
 	}
 	return v.Interface()
+}
+
+// canonicalStruct converts a struct to a map of its fields by YAML name. A
+// field is left out only when leaving it out decodes to the same value: it
+// is not required, it is nil or zero without a default, and it equals what
+// an absent key decodes to (for an overlay, the field of base, the value
+// the overlay starts from). So a zero that matters is kept: loss: 0 is
+// {model: bernoulli, p: 0}, queue: {packets: 0} keeps packets: 0, and a
+// forward: {delay: 0} under a shared delay keeps delay: 0.
+func canonicalStruct(v, base reflect.Value) map[string]any {
+	m := map[string]any{}
+	t := v.Type()
+	params := requiredParams(v)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, opt, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		fv := v.Field(i)
+		var bf reflect.Value
+		if base.IsValid() {
+			bf = base.Field(i)
+		}
+		if opt == "inline" {
+			maps.Copy(m, canonicalStruct(fv, bf))
+			continue
+		}
+		if name == "" {
+			name = snake(f.Name)
+		}
+		if f.Tag.Get("cfg") == "overlay" {
+			if !fv.IsNil() {
+				m[name] = canonicalStruct(fv.Elem(), overlayBase(v, f.Type.Elem()))
+			}
+			continue
+		}
+		if f.Tag.Get("cfg") != "required" && !contains(params, name) && omittable(f, fv, bf) {
+			continue
+		}
+		m[name] = canonical(fv)
+	}
+	return m
+}
+
+// omittable reports whether field f, of value fv, may be left out of the
+// canonical form: leaving it out must decode to fv again. bf is the
+// overlay's base field, or invalid outside an overlay.
+func omittable(f reflect.StructField, fv, bf reflect.Value) bool {
+	zero := (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Slice) && fv.IsNil() ||
+		fv.Kind() != reflect.Pointer && fv.IsZero() && f.Tag.Get("default") == ""
+	if !zero {
+		return false
+	}
+	if bf.IsValid() {
+		return reflect.DeepEqual(fv.Interface(), bf.Interface())
+	}
+	return reflect.DeepEqual(fv.Interface(), absent(f.Type).Interface())
+}
+
+// absent returns what a field of type t decodes to when its key is not
+// given and it has no default: the zero value, or for a struct, the struct
+// with its own fields' defaults (queue: absent is {packets: 1000}).
+func absent(t reflect.Type) reflect.Value {
+	v := reflect.New(t).Elem()
+	if t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(nodeDecoderType) {
+		d := newDecoder("", &errorList{})
+		d.quiet++
+		d.structure(&yaml.Node{Kind: yaml.MappingNode}, v, "")
+	}
+	return v
+}
+
+// overlayBase returns the inline field of v of type t: the value an overlay
+// (cfg:"overlay") of that type starts from.
+func overlayBase(v reflect.Value, t reflect.Type) reflect.Value {
+	for i := range v.NumField() {
+		if f := v.Type().Field(i); f.Type == t && strings.HasSuffix(f.Tag.Get("yaml"), ",inline") {
+			return v.Field(i)
+		}
+	}
+	panic("config: overlay of " + t.String() + " without an inline field of that type") // schema bug
+}
+
+// requiredParams returns the parameters v's model requires when v is a
+// loss model or a distribution (loss: 0 is {model: bernoulli, p: 0}, whose
+// p must be written out even though it is zero).
+func requiredParams(v reflect.Value) []string {
+	switch x := v.Interface().(type) {
+	case Loss:
+		return lossParams[x.Model][1]
+	case Dist:
+		return distParams[x.Dist][1]
+	}
+	return nil
 }
 
 // snake converts a Go field name to snake_case (CIHalfWidthRel → ci_half_width_rel).

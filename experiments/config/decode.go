@@ -391,6 +391,9 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
 				fv.SetZero()
 			}
 			d.decode(kv.val, fv, p, f.enum)
+			if f.required && f.enum == nil && fv.Kind() == reflect.String && fv.String() == "" {
+				d.emptyString(kv.val, p)
+			}
 			continue
 		}
 		if overlay {
@@ -426,6 +429,17 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
 				d.errorf(kv.key, joinPath(path, k), "unknown field %q; allowed here: %s", k, fieldNames(fields))
 			}
 		}
+	}
+}
+
+// emptyString reports a required string field given as "" (a name, a
+// host, a metric): giving it empty is as good as leaving it out.
+func (d *decoder) emptyString(n *yaml.Node, path string) {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 64; i++ {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && !isNull(n) && n.Value == "" {
+		d.errorf(n, path, "got \"\", want a non-empty value")
 	}
 }
 

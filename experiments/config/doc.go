@@ -1,6 +1,7 @@
 // Package config owns tcpsim's experiment file format: reading a YAML file,
 // decoding it strictly into [Experiment], validating it, applying --set
-// overrides and expanding its sweep into points and runs.
+// overrides and expanding its sweep into points. It does not number or seed
+// runs: the sweep package (tcpsim/experiments/sweep) does, point-major.
 //
 // Decoding walks yaml.v3's node tree against the schema (the structs of this
 // package and their yaml tags), so that every problem in a file is reported

@@ -31,12 +31,12 @@ sweep:
 	for _, p := range e.Points() {
 		fmt.Println(p.Index, p, p.Exp.Links[0].Delay, p.Exp.Links[0].Loss.P)
 	}
-	fmt.Println(len(e.Runs()), "runs")
+	fmt.Println(e.SweptPaths())
 	// Output:
 	// 0 links[0].loss=0 20ms 0
 	// 1 links[0].loss=1% 20ms 0.01
 	// 2 links[0].loss=5% 20ms 0.05
-	// 3 runs
+	// [links[0].loss]
 }
 
 func ExampleParse_errors() {

@@ -7,7 +7,8 @@ import (
 )
 
 // FuzzParse feeds arbitrary bytes (and an arbitrary --set) to Parse: it must
-// never panic, and every error it returns must carry a position.
+// never panic, every error it returns must carry a position, and every
+// experiment it accepts must survive Normalized (see roundTrip).
 func FuzzParse(f *testing.F) {
 	for _, dir := range []string{"good", "bad"} {
 		files, _ := filepath.Glob(filepath.Join(testdata, dir, "*.yaml"))
@@ -26,7 +27,6 @@ func FuzzParse(f *testing.F) {
 			checkErrors(t, err)
 			return
 		}
-		_ = e.Normalized()
-		_ = e.Runs()
+		roundTrip(t, e)
 	})
 }

@@ -24,7 +24,8 @@ type Occupancy struct {
 
 // Trace records per-event traces (the input of `tcpsim trace`).
 type Trace struct {
-	// Runs lists the run indices to trace. Default: run 0 only.
+	// Runs lists the indices of the runs to trace (point × replications +
+	// replication). Default: run 0 only.
 	Runs []Count `yaml:"runs"`
 	// Conns limits the trace to these connection ordinals (default: all).
 	Conns []Count `yaml:"conns"`
@@ -36,35 +37,47 @@ type Trace struct {
 	Limit Count `yaml:"limit" default:"100000"`
 }
 
-// Plot is one figure drawn by `tcpsim plot`.
+// Plot is one figure drawn by `tcpsim plot`. Each kind uses some of the
+// fields (see each field); giving a field the kind does not use is an
+// error.
 type Plot struct {
 	// Name is the figure's file name stem; default "<kind>-<index>". Unique.
 	Name string `yaml:"name"`
-	// Kind is cdf (distribution of Metric over runs), metric (Metric's mean
-	// and 95% CI against the swept path X, one line per value of Series),
-	// occupancy (state occupancy over time), heatmap (Metric over swept
-	// paths X and Y), coverage (fraction of runs with Metric > 0 against X)
-	// or ladder (the sequence diagram of a traced run). Required.
+	// Kind is metric (Metric's mean and 95% CI against the swept path X,
+	// one line per value of Series and of the other swept paths), cdf (the
+	// distribution of Metric over the runs of each point; over connections
+	// for handshake_mean_s when connections.csv exists), heatmap (Metric's
+	// mean over the swept paths X and Y, which must be all the sweep
+	// varies), occupancy (the states of run Run over time, from
+	// timeseries.csv: needs record.occupancy), coverage (the FSM
+	// transition-coverage matrix of transitions.csv, which `tcpsim trace
+	// --transitions` writes) or ladder (the sequence diagram of run Run,
+	// simulated again with tracing). Required.
 	Kind string `yaml:"kind" cfg:"required" enum:"cdf|metric|occupancy|heatmap|coverage|ladder"`
-	// Metric is the run metric plotted (a runs.csv column).
+	// Metric is the run metric plotted (a runs.csv column): metric, cdf and
+	// heatmap need it.
 	Metric string `yaml:"metric"`
-	// X is the swept path on the horizontal axis.
+	// X is the swept path on the horizontal axis: metric and heatmap need
+	// it.
 	X string `yaml:"x"`
-	// Y is the second swept path of a heatmap.
+	// Y is the swept path on the vertical axis of a heatmap, which needs it.
 	Y string `yaml:"y"`
-	// Series is a swept path whose values get one line each.
+	// Series is a swept path whose values get one line each (metric).
 	Series string `yaml:"series"`
-	// States are the states drawn by an occupancy plot (default: all).
-	States []string `yaml:"states"`
-	// Run is the run drawn by a ladder plot. Default 0.
+	// States are the states an occupancy plot draws (default: all those
+	// recorded).
+	States []string `yaml:"states" enum:"CLOSED|LISTEN|SYN-SENT|SYN-RECEIVED|ESTABLISHED|FIN-WAIT-1|FIN-WAIT-2|CLOSE-WAIT|CLOSING|LAST-ACK|TIME-WAIT"`
+	// Run is the index of the run an occupancy or ladder plot draws (point
+	// × replications + replication); for coverage, the run the message on
+	// a missing transitions.csv says to trace. Default 0.
 	Run Count `yaml:"run"`
 	// Conn limits a ladder plot to one connection ordinal (0: all).
 	Conn Count `yaml:"conn"`
 	// Title is the figure's title; default derived from the other fields.
 	Title string `yaml:"title"`
-	// LogX and LogY make an axis logarithmic.
+	// LogX makes the horizontal axis logarithmic (metric, cdf).
 	LogX bool `yaml:"log_x"`
-	// LogY makes the vertical axis logarithmic.
+	// LogY makes the vertical axis logarithmic (metric).
 	LogY bool `yaml:"log_y"`
 	// Format is png, svg or pdf. Default png.
 	Format string `yaml:"format" default:"png" enum:"png|svg|pdf"`
@@ -79,7 +92,7 @@ var Metrics = []string{
 	"handshake_mean_s", "handshake_p50_s", "handshake_p99_s", "handshake_max_s",
 	"syn_retransmits", "synack_retransmits", "data_retransmits",
 	"ghost_established", "stale_segments_accepted", "stale_bytes_accepted",
-	"timewait_assassinations", "half_open_detected", "timewait_peak", "synrcvd_peak",
+	"timewait_assassinations", "half_open_detected", "timewait_peak", "timewait_peak_server", "synrcvd_peak",
 	"listen_overflows", "segments_sent", "segments_lost", "events", "sim_time_s", "wall_s",
 }
 

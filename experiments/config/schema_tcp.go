@@ -16,22 +16,16 @@ type TCP struct {
 	// of the 4-tuple, RFC 6528), rfc793 (the 4 µs clock alone), random
 	// (uniform per connection) or zero (always 0, an ablation).
 	ISN *string `yaml:"isn" enum:"rfc9293|rfc793|random|zero"`
-	// MSL is the maximum segment lifetime assumed by TIME-WAIT and quiet time.
+	// MSL is the maximum segment lifetime; a time_wait of Nmsl lasts N × MSL.
 	MSL *Duration `yaml:"msl"`
 	// TimeWait is how long TIME-WAIT lasts: 2msl, a duration, or none.
 	TimeWait *TimeWait `yaml:"time_wait"`
-	// TimeWaitOn says which side enters TIME-WAIT: active-closer (RFC 9293)
-	// or both (an ablation: the passive closer also waits).
-	TimeWaitOn *string `yaml:"time_wait_on" enum:"active-closer|both"`
 	// RFC1337 makes TIME-WAIT ignore RSTs (RFC 1337's fix for TIME-WAIT
 	// assassination).
 	RFC1337 *bool `yaml:"rfc1337"`
 	// TimeWaitReopen lets a SYN with a higher sequence number reopen a
 	// connection in TIME-WAIT (RFC 9293 §3.6.1 note, RFC 6191).
 	TimeWaitReopen *bool `yaml:"time_wait_reopen"`
-	// TimeWaitReuse lets an active open reuse a 4-tuple still in TIME-WAIT
-	// on this host (Linux tcp_tw_reuse).
-	TimeWaitReuse *bool `yaml:"time_wait_reuse"`
 	// Timestamps enables RFC 7323 timestamps and PAWS.
 	Timestamps *bool `yaml:"timestamps"`
 	// Handshake is three-way (RFC 9293) or two-way (an ablation: the server
@@ -40,13 +34,13 @@ type TCP struct {
 	// ChallengeACK answers in-window SYNs and RSTs not exactly at RCV.NXT with
 	// a challenge ACK (RFC 5961 §3, §4) instead of acting on them.
 	ChallengeACK *bool `yaml:"challenge_ack"`
-	// RSTInSynSent says which RSTs abort a SYN-SENT connection: check-ack
-	// (only if its ACK acknowledges our SYN, RFC 9293 §3.10.7.3), any, or
-	// ignore (never).
-	RSTInSynSent *string `yaml:"rst_in_synsent" enum:"check-ack|any|ignore"`
-	// QuietTime is how long a rebooted host refrains from sending (RFC 9293
-	// §3.4.3); 0 disables it.
-	QuietTime *Duration `yaml:"quiet_time"`
+	// OOWAckInterval allows at most one ACK per interval in answer to
+	// unacceptable segments (out-of-window, bad ACK, challenge ACK), RFC
+	// 5961 §7 and Errata ID 4772; 0 answers every one, as RFC 9293
+	// §3.10.7.4's text does, which lets two desynchronized ends ACK each
+	// other forever. Default 500ms in both profiles (Linux
+	// tcp_invalid_ratelimit).
+	OOWAckInterval *Duration `yaml:"oow_ack_interval"`
 
 	// SynRetries is the number of SYN retransmissions before giving up.
 	SynRetries *Count `yaml:"syn_retries"`
@@ -83,8 +77,6 @@ type TCP struct {
 	MSS *Size `yaml:"mss"`
 	// RcvWindow is the receive window (buffer) size.
 	RcvWindow *Size `yaml:"rcv_window"`
-	// SndBuffer is the send buffer size.
-	SndBuffer *Size `yaml:"snd_buffer"`
 	// Backlog sizes the listen queues of every listener on the host; a
 	// workload's listen.backlog overrides the accept queue.
 	Backlog *Backlog `yaml:"backlog"`
@@ -113,7 +105,4 @@ type Backlog struct {
 	// Overflow is what happens to a SYN or handshake-completing ACK when a
 	// queue is full: drop it silently (Linux) or answer rst.
 	Overflow *string `yaml:"overflow" enum:"drop|rst"`
-	// Syncookies answers SYNs statelessly when the SYN queue is full
-	// (RFC 4987 §3.6).
-	Syncookies *bool `yaml:"syncookies"`
 }

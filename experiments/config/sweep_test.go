@@ -79,30 +79,25 @@ func TestRangeUnits(t *testing.T) {
 	}
 }
 
-func TestRuns(t *testing.T) {
-	e, err := Parse("s.yaml", []byte(sweepBase+"sweep:\n  grid:\n    links[0].delay: [1ms, 2ms, 3ms]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runs := e.Runs()
-	if len(runs) != 6 {
-		t.Fatalf("len(Runs()) = %d, want 6", len(runs))
-	}
-	for i, r := range runs {
-		if r.Index != i || r.Point != i%3 || r.Replication != i/3 || r.Seed != 1 {
-			t.Errorf("Runs()[%d] = %+v", i, r)
+// TestCommonRandomNumbers checks the sweep's common_random_numbers flag:
+// true unless given false. (Run indices and seeds are the sweep package's.)
+func TestCommonRandomNumbers(t *testing.T) {
+	for _, tt := range []struct {
+		sweep string
+		want  bool
+	}{
+		{"sweep:\n  grid:\n    links[0].delay: [1ms, 2ms]\n", true},
+		{"sweep:\n  common_random_numbers: true\n  grid:\n    links[0].delay: [1ms, 2ms]\n", true},
+		{"sweep:\n  common_random_numbers: false\n  grid:\n    links[0].delay: [1ms, 2ms]\n", false},
+	} {
+		e, err := Parse("s.yaml", []byte(sweepBase+tt.sweep))
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.sweep, err)
+			continue
 		}
-	}
-	if r := e.RunAt(1, 5); r.Index != 16 {
-		t.Errorf("RunAt(1, 5).Index = %d, want 16", r.Index)
-	}
-	noCRN, err := Parse("s.yaml", []byte(sweepBase+"sweep:\n  common_random_numbers: false\n  grid:\n    links[0].delay: [1ms, 2ms]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b := noCRN.RunAt(0, 0), noCRN.RunAt(1, 0)
-	if a.Seed == b.Seed || a.Seed == 1 || noCRN.RunAt(0, 1).Seed != a.Seed {
-		t.Errorf("without CRN: seeds %d, %d; want distinct per point, equal across replications", a.Seed, b.Seed)
+		if got := e.Sweep.CommonRandomNumbers; got != tt.want {
+			t.Errorf("Parse(%q).Sweep.CommonRandomNumbers = %v, want %v", tt.sweep, got, tt.want)
+		}
 	}
 }
 

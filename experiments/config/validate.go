@@ -32,7 +32,7 @@ func (d *decoder) validate(e *Experiment, swept map[string]bool) {
 	if o := e.Record.Occupancy; o != nil && o.Interval == 0 {
 		d.errorAt("record.occupancy.interval", "got 0, want a sampling interval above 0")
 	}
-	d.validatePlots(e.Plots, swept)
+	d.validatePlots(e.Plots, e.Record.Occupancy, swept)
 }
 
 func (d *decoder) validateReplications(r *Replications) {
@@ -428,53 +428,5 @@ func (d *decoder) validateInjections(is []Injection, hosts, workloads map[string
 		if m.Ordinal == 0 {
 			d.errorAt(p+".match.ordinal", "got 0, want the 1-based ordinal of the matching segment")
 		}
-	}
-}
-
-func (d *decoder) validatePlots(ps []Plot, swept map[string]bool) {
-	names := map[string]string{}
-	sweptList := make([]string, 0, len(swept))
-	for k := range swept {
-		sweptList = append(sweptList, k)
-	}
-	sort.Strings(sweptList)
-	sweptPath := func(path, v string) {
-		if v != "" && !swept[v] {
-			if len(sweptList) == 0 {
-				d.errorAt(path, "got %q, but the experiment has no sweep", clip(v))
-			} else {
-				d.errorAt(path, "got %q, want a swept path%s: one of %s", clip(v), didYouMean(v, sweptList), strings.Join(sweptList, ", "))
-			}
-		}
-	}
-	for i := range ps {
-		pl := &ps[i]
-		p := indexPath("plots", i)
-		if pl.Name == "" {
-			pl.Name = fmt.Sprintf("%s-%d", pl.Kind, i)
-		} else if !safeName.MatchString(pl.Name) {
-			d.errorAt(p+".name", "got %q, want a file-name-safe name", clip(pl.Name))
-		}
-		d.unique(names, pl.Name, p+".name", "plot")
-		d.checkMetric(p+".metric", pl.Metric)
-		switch pl.Kind {
-		case "cdf", "metric", "heatmap", "coverage":
-			if pl.Metric == "" {
-				d.errorAt(p, "a %s plot needs metric:", pl.Kind)
-			}
-		}
-		switch pl.Kind {
-		case "metric", "coverage":
-			if pl.X == "" {
-				d.errorAt(p, "a %s plot needs x: (a swept path)", pl.Kind)
-			}
-		case "heatmap":
-			if pl.X == "" || pl.Y == "" {
-				d.errorAt(p, "a heatmap needs x: and y: (two swept paths)")
-			}
-		}
-		sweptPath(p+".x", pl.X)
-		sweptPath(p+".y", pl.Y)
-		sweptPath(p+".series", pl.Series)
 	}
 }
