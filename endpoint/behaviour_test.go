@@ -474,3 +474,49 @@ func TestHalfOpenAtListener(t *testing.T) {
 		t.Errorf("B: %d half-open detections, %d RSTs sent; want 1, 1", c.HalfOpenDetections, c.RSTsSent)
 	}
 }
+
+// Connects fail with ErrNoPort exactly when every ephemeral port to the
+// destination is held, and succeed again once a TIME-WAIT ends; the held
+// count that lets a full range fail without a scan stays exact.
+func TestPortExhaustion(t *testing.T) {
+	for _, reopen := range []bool{false, true} {
+		cfgA := testConfig()
+		cfgA.TimeWaitReopen = reopen
+		cfgA.MSL = time.Second
+		p := newPair(t, cfgA, testConfig(), true)
+		p.appB.onPeerFIN = func(c Conn) { c.Close() }
+		var conns []Conn
+		for range 10 {
+			c, err := p.a.Connect(addrB, 80, p.appA)
+			if err != nil {
+				t.Fatalf("reopen %v: connect %d: %v", reopen, len(conns), err)
+			}
+			conns = append(conns, c)
+		}
+		if _, err := p.a.Connect(addrB, 80, p.appA); !errors.Is(err, ErrNoPorts) {
+			t.Errorf("reopen %v: 11th connect with 10 ports: %v, want ErrNoPorts", reopen, err)
+		}
+		p.run(100 * ms)
+		for _, c := range conns {
+			c.Close()
+		}
+		p.run(100 * ms) // all in TIME-WAIT now
+		_, err := p.a.Connect(addrB, 80, p.appA)
+		if reopen != (err == nil) {
+			t.Errorf("reopen %v: connect with every port in TIME-WAIT: %v", reopen, err)
+		}
+		p.run(3 * time.Second) // TIME-WAIT (2 s) over
+		for i := range 9 {
+			if _, err := p.a.Connect(addrB, 80, p.appA); err != nil {
+				t.Errorf("reopen %v: connect %d after TIME-WAIT: %v", reopen, i, err)
+			}
+		}
+		want := 9
+		if reopen {
+			want++ // the connect that reopened a TIME-WAIT
+		}
+		if got := p.a.held[uint64(addrB)<<16|80]; got != want {
+			t.Errorf("reopen %v: held = %d, want %d", reopen, got, want)
+		}
+	}
+}

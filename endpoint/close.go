@@ -123,7 +123,7 @@ func (tw *twTable) add(key uint64, e twEntry, d time.Duration) {
 	e.live = true
 	tw.entries[slot] = e
 	tw.live++
-	tw.s.conns[key] = slot<<1 | 1
+	tw.s.bind(key, slot<<1|1)
 	tw.schedule(slot, d)
 }
 
@@ -174,9 +174,7 @@ func (tw *twTable) kill(slot uint32, cause Cause) {
 	if s.obs != nil {
 		s.obs.OnState(StateEvent{Time: s.sim.Now(), Conn: tw.id(e), From: TimeWait, To: Closed, Cause: cause})
 	}
-	if ref, ok := s.conns[e.key]; ok && ref == slot<<1|1 {
-		delete(s.conns, e.key)
-	}
+	s.unbind(e.key, slot<<1|1)
 	e.live = false
 	tw.live--
 	tw.free = append(tw.free, slot)

@@ -40,8 +40,12 @@ type Stack struct {
 	out  Output
 	obs  Observer
 
-	conns     map[uint64]uint32 // tuple → ref (slot<<1, |1 for TIME-WAIT)
-	tcbs      []*tcb            // by slot; each tcb keeps its slot for life
+	conns map[uint64]uint32 // tuple → ref (slot<<1, |1 for TIME-WAIT); change with bind and unbind
+	// held counts, per remote endpoint, the ephemeral-range local ports
+	// whose 4-tuple a connect may not take (see bind), so that a connect
+	// with every port held fails at once instead of scanning the range.
+	held      map[uint64]int
+	tcbs      []*tcb // by slot; each tcb keeps its slot for life
 	freeTCBs  []uint32
 	listeners map[uint16]*Listener
 	tw        twTable
@@ -70,6 +74,7 @@ func NewStack(sim *engine.Sim, addr Addr, cfg Config, rng *rand.Rand, ids *IDs, 
 	s := &Stack{
 		sim: sim, addr: addr, cfg: cfg, rng: rng, ids: ids, out: out,
 		conns:     make(map[uint64]uint32),
+		held:      make(map[uint64]int),
 		listeners: make(map[uint16]*Listener),
 		trans:     new(Transitions),
 	}
@@ -200,16 +205,14 @@ func (s *Stack) newTCB(key uint64, h Handler) *tcb {
 	}
 	t.armedAt = engine.Never
 	t.timer.Init(s.sim, t.timerFn)
-	s.conns[key] = t.slot << 1
+	s.bind(key, t.slot<<1)
 	return t
 }
 
 // freeTCB deletes t: removes it from the table, releases its timer and
 // returns it to the pool. The state must already be final.
 func (s *Stack) freeTCB(t *tcb) {
-	if ref, ok := s.conns[t.key]; ok && ref == t.slot<<1 {
-		delete(s.conns, t.key)
-	}
+	s.unbind(t.key, t.slot<<1)
 	if t.listener != nil {
 		t.listener.forget(t)
 	}
@@ -286,11 +289,47 @@ func (s *Stack) pickISN(lport uint16, raddr Addr, rport uint16) Seq {
 	return s.isn.next(s.sim.Now(), lport, raddr, rport)
 }
 
+// bind points the 4-tuple key at ref, replacing what it named before.
+func (s *Stack) bind(key uint64, ref uint32) {
+	if old, ok := s.conns[key]; ok {
+		s.account(key, old, -1)
+	}
+	s.conns[key] = ref
+	s.account(key, ref, +1)
+}
+
+// unbind removes key if it still names ref.
+func (s *Stack) unbind(key uint64, ref uint32) {
+	if cur, ok := s.conns[key]; ok && cur == ref {
+		delete(s.conns, key)
+		s.account(key, ref, -1)
+	}
+}
+
+// account adds d to the held count of key's remote endpoint if ref holds
+// a port that allocPort may not take: any TCB, and a TIME-WAIT remnant
+// unless the config reopens them.
+func (s *Stack) account(key uint64, ref uint32, d int) {
+	lport, raddr, rport := keyParts(key)
+	if lport < s.cfg.PortMin || lport > s.cfg.PortMax || ref&1 == 1 && s.cfg.TimeWaitReopen {
+		return
+	}
+	dst := uint64(raddr)<<16 | uint64(rport)
+	if n := s.held[dst] + d; n > 0 {
+		s.held[dst] = n
+	} else {
+		delete(s.held, dst)
+	}
+}
+
 // allocPort finds a local port whose 4-tuple with raddr:rport is free, or
 // held only by a TIME-WAIT remnant that the config lets us reuse.
 func (s *Stack) allocPort(raddr Addr, rport uint16) (uint16, bool) {
 	lo, hi := uint32(s.cfg.PortMin), uint32(s.cfg.PortMax)
 	n := hi - lo + 1
+	if s.held[uint64(raddr)<<16|uint64(rport)] >= int(n) {
+		return 0, false // every port held: fail without a scan
+	}
 	start := uint32(s.portNext)
 	if s.cfg.Ports == PortsRandom {
 		start = lo + uint32(s.rng.IntN(int(n)))
@@ -347,6 +386,7 @@ func (s *Stack) Crash() {
 	}
 	clear(s.listeners)
 	clear(s.conns)
+	clear(s.held)
 	s.notes = s.notes[:0]
 }
 

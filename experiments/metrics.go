@@ -105,7 +105,7 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 		c.occupancy[e.To]++
 	}
 	c.twPeak = max(c.twPeak, c.occupancy[endpoint.TimeWait])
-	if c.servers[e.Conn.Local.Addr] && (e.From == endpoint.TimeWait) != (e.To == endpoint.TimeWait) {
+	if (e.From == endpoint.TimeWait) != (e.To == endpoint.TimeWait) && c.servers[e.Conn.Local.Addr] {
 		if e.To == endpoint.TimeWait {
 			c.twServer++
 			c.twServerPeak = max(c.twServerPeak, c.twServer)
