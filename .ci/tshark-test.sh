@@ -25,7 +25,9 @@ if ! command -v tshark >/dev/null; then
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	# wireshark-common asks whether non-root users may capture; answer no.
 	echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q tshark >/dev/null
+	# A fresh machine may have no package lists yet.
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q tshark >/dev/null 2>&1 ||
+		{ $sudo apt-get update -q >/dev/null && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q tshark >/dev/null; }
 fi
 echo "tshark-test: $(tshark -v 2>/dev/null | head -1)"
 
