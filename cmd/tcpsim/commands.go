@@ -160,7 +160,9 @@ func printSummary(w io.Writer, e *config.Experiment, out *sweep.Outcome, dir str
 			num(est("conns_refused").Mean), num(est("conns_timed_out").Mean), num(est("conns_reset").Mean))
 		fmt.Fprintf(w, "  ghosts       %s established for no live client\n", num(est("ghost_established").Mean))
 		fmt.Fprintf(w, "  stale data   %s bytes of an earlier incarnation accepted\n", num(est("stale_bytes_accepted").Mean))
-		fmt.Fprintf(w, "  TIME-WAIT    %s assassinated, peak %s\n", num(est("timewait_assassinations").Mean), num(est("timewait_peak").Mean))
+		fmt.Fprintf(w, "  half-open    %s detected and reset\n", num(est("half_open_detected").Mean))
+		fmt.Fprintf(w, "  TIME-WAIT    %s assassinated, peak %s (%s on servers)\n", num(est("timewait_assassinations").Mean),
+			num(est("timewait_peak").Mean), num(est("timewait_peak_server").Mean))
 		fmt.Fprintf(w, "  handshake    mean %s, p99 %s\n", secs(est("handshake_mean_s").Mean), secs(est("handshake_p99_s").Mean))
 	}
 	fmt.Fprintf(w, "results: %s (%d runs)\n", dir, len(out.Runs.Rows))
