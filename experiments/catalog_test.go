@@ -103,7 +103,13 @@ func TestCatalogOldDuplicateSYN(t *testing.T) {
 }
 
 func TestCatalogTimeWaitLength(t *testing.T) {
-	_, out, _ := catalogRun(t, "time-wait-length")
+	_, out, dir := catalogRun(t, "time-wait-length")
+	// Its plot has a nominal x axis: 2msl, 200ms, none.
+	if files, err := DrawPlots(dir, "svg"); err != nil || len(files) != 1 {
+		t.Errorf("DrawPlots = %v, %v; want the stale-vs-timewait figure", files, err)
+	} else if svg, err := os.ReadFile(files[0]); err != nil || !strings.Contains(string(svg), ">2msl<") || !strings.Contains(string(svg), ">none<") {
+		t.Errorf("%s lacks the nominal x labels 2msl and none (%v)", files[0], err)
+	}
 	for _, v := range perRun(t, out, 0, "stale_bytes_accepted") {
 		if v != 0 {
 			t.Errorf("TIME-WAIT 2·MSL: %v stale bytes accepted, want 0", v)

@@ -237,6 +237,8 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 	var series []plots.SweepSeries
 	index := map[string]int{}
 	firstPoint := map[string]int{}
+	var xs []string // x of each point, in the order appended below,
+	var at [][2]int // and where the point went: series, index
 	for _, row := range d.sum.Rows {
 		if row.Metric != p.Metric {
 			continue
@@ -253,11 +255,33 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 			firstPoint[name] = row.Point
 			series = append(series, plots.SweepSeries{Name: name})
 		}
-		x, ok := numeric(row.Params[xi])
+		at = append(at, [2]int{k, len(series[k].Points)})
+		series[k].Points = append(series[k].Points, plots.SweepPoint{Mean: row.Mean, Lo: row.CILo, Hi: row.CIHi})
+		xs = append(xs, row.Params[xi])
+	}
+	// x is numeric when every value is a number, percentage or duration;
+	// otherwise nominal, its values in sweep order.
+	var names []string
+	nums := make([]float64, len(xs))
+	for i, v := range xs {
+		f, ok := numeric(v)
 		if !ok {
-			return nil, fmt.Errorf("x %s: value %q is not a number, percentage or duration", p.X, row.Params[xi])
+			names = []string{}
+			break
 		}
-		series[k].Points = append(series[k].Points, plots.SweepPoint{X: x, Mean: row.Mean, Lo: row.CILo, Hi: row.CIHi})
+		nums[i] = f
+	}
+	if names != nil {
+		for i, v := range xs {
+			j := slices.Index(names, v)
+			if j < 0 {
+				j, names = len(names), append(names, v)
+			}
+			nums[i] = float64(j)
+		}
+	}
+	for i, a := range at {
+		series[a[0]].Points[a[1]].X = nums[i]
 	}
 	if len(series) == 0 {
 		return nil, fmt.Errorf("no metric %q in runs.csv", p.Metric)
@@ -265,8 +289,11 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 	if len(series) == 1 && series[0].Name == "" {
 		series[0].Name = "simulation (mean, 95% CI)"
 	}
-	opt := plots.SweepOptions{Title: p.Title, XLabel: axisLabel(p.X), YLabel: metricLabel(p.Metric), LogX: p.LogX, LogY: p.LogY}
-	if p.Metric == "handshake_mean_s" && lossPath.MatchString(p.X) && d.exp != nil {
+	opt := plots.SweepOptions{Title: p.Title, XLabel: axisLabel(p.X), YLabel: metricLabel(p.Metric), LogX: p.LogX, LogY: p.LogY, XNames: names}
+	if names != nil && p.LogX {
+		return nil, fmt.Errorf("log_x: x %s has values that are not numbers (%s)", p.X, strings.Join(names, ", "))
+	}
+	if p.Metric == "handshake_mean_s" && lossPath.MatchString(p.X) && d.exp != nil && names == nil {
 		points := d.exp.Points()
 		var seen []plots.HandshakeModel
 		for _, s := range series {

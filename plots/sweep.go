@@ -51,7 +51,12 @@ type SweepOptions struct {
 	Band bool
 	// Analytic curves are drawn as dashed dark lines over the data.
 	Analytic []Analytic
-	Theme    Theme
+	// XNames makes x a nominal axis: the points' X are indices into it
+	// (0, 1, …), labelled with the names, for a parameter whose values are
+	// not numbers (time_wait: [2msl, 200ms, none]). It excludes LogX and
+	// Analytic.
+	XNames []string
+	Theme  Theme
 }
 
 // sweepGlyphs are the series markers, distinguishable in grey print.
@@ -137,9 +142,24 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 	if len(series) == 0 {
 		return nil, fmt.Errorf("sweep: %w (no series)", ErrNoData)
 	}
+	if opt.XNames != nil && (opt.LogX || len(opt.Analytic) > 0) {
+		return nil, fmt.Errorf("%w: a nominal x axis (XNames) cannot be logarithmic or carry analytic curves", ErrInvalid)
+	}
+	for k, s := range series {
+		for i, pt := range s.Points {
+			if opt.XNames != nil && (pt.X != math.Trunc(pt.X) || pt.X < 0 || int(pt.X) >= len(opt.XNames)) {
+				return nil, fmt.Errorf("%w: sweep series %d (%q) point %d: x %v is not an index into XNames (%d names)",
+					ErrInvalid, k, s.Name, i, pt.X, len(opt.XNames))
+			}
+		}
+	}
 	th := opt.Theme.withDefaults()
 	p := th.newPlot(opt.Title, opt.XLabel, opt.YLabel)
 	setScales(p, opt.LogX, opt.LogY)
+	if opt.XNames != nil {
+		nominal(&p.X, opt.XNames)
+		p.X.Tick.Length = vg.Points(3) // points sit on the ticks, unlike a heat map's cells
+	}
 	p.Add(th.grid())
 	fig := &Figure{Plot: p, Size: OneColumn, theme: th}
 
