@@ -23,6 +23,9 @@ import (
 // runOf returns the point and replication of run index k of the result.
 func (d *resultData) runOf(k int) (point, rep int, err error) {
 	reps := max(d.man.Replications, 1)
+	if d.exp != nil {
+		reps = replicationSlots(d.exp)
+	}
 	if k < 0 || k >= d.man.Points*reps {
 		return 0, 0, fmt.Errorf("run %d: want 0..%d", k, d.man.Points*reps-1)
 	}

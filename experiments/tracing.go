@@ -73,11 +73,11 @@ type TraceResult struct {
 // would be unreadable.
 const MaxLadderSegments = 150
 
-// RunJob returns the sweep job of run index k: point k / replications,
-// replication k % replications, the convention of sweep.Execute.
+// RunJob returns the sweep job of run index k: point k / n, replication
+// k % n with n = replicationSlots(e), the convention of sweep.Execute.
 func RunJob(e *config.Experiment, k int) (sweep.Job, error) {
 	points := e.Points()
-	reps := e.Replications.Min
+	reps := replicationSlots(e)
 	if k < 0 || k >= len(points)*reps {
 		return sweep.Job{}, fmt.Errorf("%w: run %d: want 0..%d (%d points × %d replications)", ErrTrace, k, len(points)*reps-1, len(points), reps)
 	}
@@ -88,6 +88,17 @@ func RunJob(e *config.Experiment, k int) (sweep.Job, error) {
 		vals[i] = x.Value
 	}
 	return sweep.Job{Index: k, Point: p, Replication: k % reps, Seed: sweep.Seed(e.Seed, p, crn), Params: vals}, nil
+}
+
+// replicationSlots is the number of run indices per sweep point: the
+// replications, or with adaptive replication the most a point may get (the
+// sweep package numbers run (p, r) p·Max + r then, so that an index never
+// depends on how many replications other points needed).
+func replicationSlots(e *config.Experiment) int {
+	if e.Replications.Until != nil {
+		return e.Replications.Max
+	}
+	return e.Replications.Min
 }
 
 // Trace runs run opts.Run of e with tracing attached: the text trace and

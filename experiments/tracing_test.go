@@ -221,3 +221,19 @@ func TestTransitionsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// With adaptive replication a point has Max run indices, as in the sweep
+// package: run (p, r) is p·Max + r.
+func TestRunJobAdaptive(t *testing.T) {
+	e := tinyExperiment(t)
+	e.Replications = config.Replications{Min: 2, Max: 5, Until: &config.Until{Metric: "handshake_mean_s", CIHalfWidthRel: 0.1}}
+	for _, tc := range []struct{ k, point, rep int }{{0, 0, 0}, {4, 0, 4}, {5, 1, 0}, {19, 3, 4}} {
+		j, err := RunJob(e, tc.k)
+		if err != nil || j.Point != tc.point || j.Replication != tc.rep {
+			t.Errorf("RunJob(%d) = point %d, replication %d, %v; want %d, %d", tc.k, j.Point, j.Replication, err, tc.point, tc.rep)
+		}
+	}
+	if _, err := RunJob(e, 20); err == nil {
+		t.Error("RunJob(20) of 4 points × at most 5 replications: no error")
+	}
+}
