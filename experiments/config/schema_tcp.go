@@ -75,7 +75,8 @@ type TCP struct {
 	Keepalive *Keepalive `yaml:"keepalive"`
 	// MSS is the maximum segment size announced and used.
 	MSS *Size `yaml:"mss"`
-	// RcvWindow is the receive window (buffer) size.
+	// RcvWindow is the receive window (buffer) size, at most 64KiB (taken
+	// as 65535, the largest 16-bit window: there is no window scaling).
 	RcvWindow *Size `yaml:"rcv_window"`
 	// Backlog sizes the listen queues of every listener on the host; a
 	// workload's listen.backlog overrides the accept queue.

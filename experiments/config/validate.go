@@ -105,6 +105,10 @@ func (d *decoder) validateTCP(t *TCP, p string) {
 	if t.MSS != nil && *t.MSS == 0 {
 		d.errorAt(p+".mss", "got 0, want a segment size above 0 (e.g. 1460)")
 	}
+	if t.RcvWindow != nil && *t.RcvWindow > 65536 {
+		// No window scaling (RFC 7323): the window field is 16 bits.
+		d.errorAt(p+".rcv_window", "got %s, want at most 64KiB (tcpsim has no window scaling)", *t.RcvWindow)
+	}
 	if t.MSS != nil && *t.MSS > 65495 {
 		d.errorAt(p+".mss", "got %s, want at most 65495 bytes", *t.MSS)
 	}
