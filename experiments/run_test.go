@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tcpsim/experiments/results"
+	"tcpsim/experiments/sweep"
 )
 
 // withoutColumn blanks one column of a CSV text (wall_s: the only
@@ -35,7 +38,7 @@ func withoutColumn(t *testing.T, text []byte, name string) string {
 }
 
 // The same experiment and seed give byte-identical results whatever the
-// number of workers, and whether run at once or resumed after losing runs.
+// number of workers, as shards merged, and when resumed after losing runs.
 func TestDeterministicResults(t *testing.T) {
 	e := tinyExperiment(t)
 	read := func(dir, name string) []byte {
@@ -53,6 +56,20 @@ func TestDeterministicResults(t *testing.T) {
 		}
 		dirs = append(dirs, dir)
 	}
+	// Three shards, merged.
+	var shardDirs []string
+	for i := range 3 {
+		dir := t.TempDir()
+		if _, err := Run(context.Background(), e, Options{Dir: dir, Workers: 2, Shard: &results.Shard{Index: i, Count: 3}}); err != nil {
+			t.Fatal(err)
+		}
+		shardDirs = append(shardDirs, dir)
+	}
+	merged := t.TempDir()
+	if _, err := sweep.Merge(merged, shardDirs); err != nil {
+		t.Fatal(err)
+	}
+	dirs = append(dirs, merged)
 	// Resume: drop half of a finished directory's runs and run again.
 	resumed := dirs[2]
 	runs := read(resumed, "runs.csv")

@@ -1,7 +1,9 @@
 package sweep
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,8 +15,8 @@ import (
 
 // Merge combines the result directories of the shards of one sweep into out,
 // which then holds what an unsharded run would have written: runs.csv (the
-// same bytes, wall_s aside), a recomputed summary.csv, and a manifest without
-// a shard. It refuses directories of another experiment, seed or tcpsim
+// same bytes, wall_s aside), a recomputed summary.csv, the RunTables the
+// shards wrote, and a manifest without a shard. It refuses directories of another experiment, seed or tcpsim
 // version, overlapping shards that disagree, and an incomplete set of shards.
 func Merge(out string, dirs []string) (*results.Manifest, error) {
 	if len(dirs) == 0 {
@@ -102,7 +104,112 @@ func Merge(out string, dirs []string) (*results.Manifest, error) {
 	if err := writeDir(out, table, results.Summarize(table), &man); err != nil {
 		return nil, err
 	}
+	for _, name := range RunTables {
+		if err := mergeRunTable(out, dirs, name); err != nil {
+			return nil, err
+		}
+	}
 	return &man, nil
+}
+
+// RunTables are the CSV files besides runs.csv whose rows each belong to
+// one run, named by their first two columns (point, replication), in run
+// order: Merge combines them too.
+var RunTables = []string{"connections.csv", "timeseries.csv"}
+
+// mergeRunTable merges the shards' name files into out/name, one header
+// and the rows of every run in (point, replication) order, by a k-way merge
+// that holds one line per shard. A run found in two shards (overlapping
+// shards) is taken from the first. Shards without the file contribute
+// nothing; if none has it, nothing is written.
+func mergeRunTable(out string, dirs []string, name string) error {
+	var srcs []*runLines
+	defer func() {
+		for _, s := range srcs {
+			s.f.Close()
+		}
+	}()
+	header := ""
+	for _, dir := range dirs {
+		f, err := os.Open(filepath.Join(dir, name))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+		s := &runLines{f: f, sc: bufio.NewScanner(f), path: filepath.Join(dir, name)}
+		s.sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+		srcs = append(srcs, s)
+		if !s.sc.Scan() {
+			return fmt.Errorf("merge: %s is empty", s.path)
+		}
+		if header == "" {
+			header = s.sc.Text()
+		} else if s.sc.Text() != header {
+			return fmt.Errorf("merge: %s has other columns than the first shard's %s", s.path, name)
+		}
+		if err := s.next(); err != nil {
+			return err
+		}
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	return results.WriteFileAtomic(filepath.Join(out, name), func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		bw.WriteString(header + "\n")
+		for {
+			var best *runLines
+			for _, s := range srcs {
+				if s.ok && (best == nil || s.run.less(best.run)) {
+					best = s
+				}
+			}
+			if best == nil {
+				return bw.Flush()
+			}
+			run := best.run
+			for best.ok && best.run == run {
+				bw.WriteString(best.line + "\n")
+				if err := best.next(); err != nil {
+					return err
+				}
+			}
+			for _, s := range srcs { // the same run in an overlapping shard
+				for s.ok && s.run == run {
+					if err := s.next(); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	})
+}
+
+// runLines reads a run table line by line, knowing each line's run.
+type runLines struct {
+	f    *os.File
+	sc   *bufio.Scanner
+	path string
+	line string
+	run  key
+	ok   bool // line and run hold a line
+}
+
+func (s *runLines) next() error {
+	if !s.sc.Scan() {
+		s.ok = false
+		if err := s.sc.Err(); err != nil {
+			return fmt.Errorf("merge: %s: %w", s.path, err)
+		}
+		return nil
+	}
+	s.line, s.ok = s.sc.Text(), true
+	if _, err := fmt.Sscanf(s.line, "%d,%d,", &s.run.point, &s.run.rep); err != nil {
+		return fmt.Errorf("merge: %s: a line that does not start with point,replication: %q", s.path, s.line)
+	}
+	return nil
 }
 
 // sameRun compares two rows of the same run, ignoring wall-clock columns.
@@ -120,4 +227,9 @@ func sameRun(a, b results.Run, cols []results.Column) bool {
 		}
 	}
 	return true
+}
+
+// less orders runs by point, then replication.
+func (k key) less(o key) bool {
+	return k.point < o.point || k.point == o.point && k.rep < o.rep
 }
