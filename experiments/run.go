@@ -87,7 +87,10 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	if out == nil {
 		return nil, err
 	}
-	for _, kind := range []string{"connections", "timeseries"} {
+	for kind, asked := range map[string]bool{"connections": e.Record.Connections, "timeseries": e.Record.Occupancy != nil} {
+		if !asked {
+			continue
+		}
 		if werr := gatherParts(opts.Dir, kind, out.Runs); werr != nil && err == nil {
 			err = werr
 		}

@@ -53,8 +53,8 @@ type SweepOptions struct {
 	Analytic []Analytic
 	// XNames makes x a nominal axis: the points' X are indices into it
 	// (0, 1, …), labelled with the names, for a parameter whose values are
-	// not numbers (time_wait: [2msl, 200ms, none]). It excludes LogX and
-	// Analytic.
+	// not numbers (time_wait: [2msl, 200ms, none]). Points are not joined
+	// by lines then. It excludes LogX and Analytic.
 	XNames []string
 	Theme  Theme
 }
@@ -198,8 +198,15 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 		}
 		l.LineStyle = draw.LineStyle{Color: col, Width: th.LineWidth}
 		sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.2), Shape: sweepGlyphs[k%len(sweepGlyphs)]}
-		lines = append(lines, l, sc)
-		entry.Thumbs = append(entry.Thumbs, l, sc)
+		if opt.XNames != nil {
+			// Nominal values have no order to connect: markers only.
+			sc.GlyphStyle.Radius = vg.Points(3)
+			lines = append(lines, sc)
+			entry.Thumbs = append(entry.Thumbs, sc)
+		} else {
+			lines = append(lines, l, sc)
+			entry.Thumbs = append(entry.Thumbs, l, sc)
+		}
 		fig.Legend = append(fig.Legend, entry)
 	}
 	p.Add(lines...)
