@@ -87,11 +87,14 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	if out == nil {
 		return nil, err
 	}
-	for kind, asked := range map[string]bool{"connections": e.Record.Connections, "timeseries": e.Record.Occupancy != nil} {
-		if !asked {
+	for _, t := range []struct {
+		kind  string
+		asked bool
+	}{{"connections", e.Record.Connections}, {"timeseries", e.Record.Occupancy != nil}} {
+		if !t.asked {
 			continue
 		}
-		if werr := gatherParts(opts.Dir, kind, out.Runs); werr != nil && err == nil {
+		if werr := gatherParts(opts.Dir, t.kind, out.Runs); werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -218,7 +221,8 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 // queue. Real workloads stay far below it (a million concurrent
 // connections need a few million); only a storm that feeds on itself
 // reaches it, and failing with a clear message beats exhausting memory.
-const maxPending = 1 << 25
+// A variable only so that a test can reach it cheaply.
+var maxPending = 1 << 25
 
 // partName is a run's part file of connections.csv or timeseries.csv.
 func partName(parts, kind string, point, rep int) string {
