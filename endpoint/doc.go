@@ -84,8 +84,9 @@
 // ChallengeRST/ChallengeSYN/ACKCheck (RFC 5961 or RFC 793), ISN policy
 // (RFC 9293 §3.4.1 clock plus keyed hash, RFC 793 clock, random, zero).
 // OOWAckInterval throttles the ACKs that answer unacceptable segments
-// (Linux's tcp_invalid_ratelimit); without it two desynchronized ends can
-// ACK each other forever, exactly as RFC 9293's text allows.
+// (Linux's tcp_invalid_ratelimit, 500 ms in both profiles); at 0 two
+// desynchronized ends can ACK each other forever, exactly as RFC 9293's
+// text allows.
 //
 // # Deliberate simplifications
 //
