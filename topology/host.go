@@ -24,8 +24,20 @@ func (h *Host) Transmit(src, dst endpoint.Addr, seg endpoint.Segment) {
 		return
 	}
 	p := Packet{Src: src, Dst: dst, Seg: seg}
-	if tap := h.net.tap; tap != nil && !tap(h.net.sim.Now(), h, &p) {
-		return
+	if tap := h.net.tap; tap != nil {
+		n := h.net
+		if n.depth == len(n.tapped) {
+			n.tapped = append(n.tapped, new(Packet))
+		}
+		buf := n.tapped[n.depth]
+		*buf = p
+		n.depth++
+		keep := tap(n.sim.Now(), h, buf)
+		n.depth--
+		if !keep {
+			return
+		}
+		p = *buf
 	}
 	h.net.forward(h, p)
 }

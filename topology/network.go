@@ -50,6 +50,12 @@ type Network struct {
 	routed bool
 	ctr    Counters
 	tap    Tap
+	// tapped holds the packets handed to the tap, one per nesting level (a
+	// tap may inject a packet whose answer passes the tap again). Each is
+	// allocated once, so that the tap's pointer costs no allocation per
+	// packet and stays valid while deeper levels run.
+	tapped []*Packet
+	depth  int
 }
 
 // Tap sees every packet a host's stack sends, before it enters the

@@ -27,7 +27,7 @@ func (a *app) OnClosed(_ endpoint.Conn, r endpoint.Reason)    { a.closed = appen
 func addr(i byte) endpoint.Addr { return endpoint.AddrFrom4(10, 0, 0, i) }
 
 // line builds hosts h0 - h1 - ... with a link each way between neighbours.
-func line(t *testing.T, n int, cfg link.Config) *Network {
+func line(t testing.TB, n int, cfg link.Config) *Network {
 	t.Helper()
 	net := New(engine.New(), engine.NewStreams(1, 0))
 	var hs []*Host
@@ -232,5 +232,49 @@ func TestTapDropsAndInjectDelivers(t *testing.T) {
 	net.Sim().RunUntil(engine.FromDuration(600 * time.Millisecond))
 	if !cli.established {
 		t.Error("the injected SYN did not complete the handshake")
+	}
+}
+
+// windows records the window of every segment a stack receives.
+type windows struct{ got []uint16 }
+
+func (w *windows) OnState(endpoint.StateEvent) {}
+func (w *windows) OnSegment(e endpoint.SegmentEvent) {
+	if e.Dir == endpoint.Received {
+		w.got = append(w.got, e.Seg.Window)
+	}
+}
+
+// A tap that injects a packet whose answer passes the tap again (a nested
+// tap call) still sends its own packet as it left it.
+func TestNestedTap(t *testing.T) {
+	net := line(t, 2, link.Config{Delay: time.Millisecond})
+	h0, h1 := net.Host("h0"), net.Host("h1")
+	if _, err := h1.Stack.Listen(80, endpoint.ListenOptions{}, &app{}); err != nil {
+		t.Fatal(err)
+	}
+	rcvd := &windows{}
+	h1.Stack.SetObserver(rcvd)
+	nested, outer := 0, false
+	net.SetTap(func(_ engine.Time, from *Host, p *Packet) bool {
+		if from != h0 {
+			if outer {
+				nested++ // h1's SYN-ACK to the injected SYN
+			}
+			p.Seg.Window = 1
+			return false
+		}
+		// An old SYN from another port of h0, straight into h1: h1 answers
+		// at once, through this tap.
+		outer = true
+		net.Inject(Packet{Src: h0.Addr, Dst: h1.Addr, Seg: endpoint.Segment{SrcPort: 999, DstPort: 80, Seq: 5, Flags: endpoint.SYN, Window: 500}})
+		outer = false
+		p.Seg.Window = 777
+		return true
+	})
+	h0.Transmit(h0.Addr, h1.Addr, endpoint.Segment{SrcPort: 1000, DstPort: 2000, Seq: 1, Flags: endpoint.RST, Window: 65535})
+	net.Sim().Run()
+	if nested != 1 || len(rcvd.got) != 2 || rcvd.got[0] != 500 || rcvd.got[1] != 777 {
+		t.Errorf("nested tap calls %d, windows received %v; want 1 and [500 777]", nested, rcvd.got)
 	}
 }
