@@ -155,7 +155,7 @@ func (in *injector) selects(m *config.Match, p *topology.Packet) bool {
 	if m.Flags.PSH && !f.Has(endpoint.PSH) || m.Flags.URG && !f.Has(endpoint.URG) {
 		return false
 	}
-	r := in.col.recs[p.Seg.Origin]
+	r := in.col.recs.get(p.Seg.Origin)
 	if r == nil {
 		return m.Workload == "" && m.Conn.Any() && m.Direction == "any"
 	}

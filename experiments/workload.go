@@ -207,7 +207,7 @@ func (w *workload) open(now engine.Time, user int) {
 	}
 	w.col.opened(r)
 	if r.server != 0 {
-		w.col.recs[r.server] = r
+		w.col.recs.set(r.server, r)
 		if w.col.recordPaths { // the server's own active OPEN
 			r.serverPath = append(r.serverPath, stateAt{r.srvConn.State(), now})
 		}
@@ -381,7 +381,7 @@ type listenerApp workload
 // attempt opened (a ghost) gets a server that only closes when asked to.
 func (l *listenerApp) OnAccept(_ *endpoint.Listener, c endpoint.Conn) {
 	w := (*workload)(l)
-	r := w.col.recs[c.PeerIncarnation()]
+	r := w.col.recs.get(c.PeerIncarnation())
 	if r == nil || r.client != c.PeerIncarnation() || r.srvConn.Valid() {
 		c.SetHandler(orphanApp{})
 		return
