@@ -23,6 +23,12 @@ var goldenCases = []struct {
 			Title: "Connection establishment under loss", XLabel: "loss probability p", YLabel: "handshake time (s)", Band: true,
 		})
 	}},
+	{"sweep_nominal_x", func() (*Figure, error) {
+		return Sweep([]SweepSeries{
+			{Name: "weak ISNs", Points: []SweepPoint{{X: 0, Mean: 0, Lo: 0, Hi: 0}, {X: 1, Mean: 4100, Lo: 1500, Hi: 9800}, {X: 2, Mean: 20800, Lo: 17200, Hi: 24400}}},
+			{Name: "RFC 9293 ISNs", Points: []SweepPoint{{X: 0, Mean: 0, Lo: 0, Hi: 0}, {X: 1, Mean: 0, Lo: 0, Hi: 0}, {X: 2, Mean: 310, Lo: 120, Hi: 500}}},
+		}, SweepOptions{XLabel: "client TIME-WAIT", YLabel: "stale bytes accepted", XNames: []string{"2msl", "200ms", "none"}})
+	}},
 	{"cdf_linear", func() (*Figure, error) {
 		return CDF(cdfFixture(), CDFOptions{XLabel: "handshake latency (s)"})
 	}},

@@ -59,6 +59,10 @@ type SweepOptions struct {
 	Theme  Theme
 }
 
+// nominalDodge is how far apart, in units of the nominal axis, the series'
+// markers stand around a name.
+const nominalDodge = 0.12
+
 // sweepGlyphs are the series markers, distinguishable in grey print.
 var sweepGlyphs = []draw.GlyphDrawer{
 	draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{},
@@ -169,6 +173,17 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 		all, withCI, err := checkSweepSeries(k, s, opt)
 		if err != nil {
 			return nil, err
+		}
+		if opt.XNames != nil && len(series) > 1 {
+			// Side by side around each name, so that markers do not hide
+			// one another.
+			d := nominalDodge * (float64(k) - float64(len(series)-1)/2)
+			for i := range all {
+				all[i].X += d
+			}
+			for i := range withCI {
+				withCI[i].X += d
+			}
 		}
 		xmin, xmax = math.Min(xmin, all[0].X), math.Max(xmax, all[len(all)-1].X)
 		col := th.color(k)
