@@ -57,8 +57,11 @@ Exit status: 0 success, 1 failure, 2 bad input, 130 interrupted.
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	stopGC := tuneGC(os.Getenv)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopGC()
+	stop()
+	os.Exit(code)
 }
 
 // run executes one command line and returns the exit status.
