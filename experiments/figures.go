@@ -260,28 +260,21 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 		xs = append(xs, row.Params[xi])
 	}
 	// x is numeric when every value is a number, percentage or duration;
-	// otherwise nominal, its values in sweep order.
+	// otherwise nominal (names is non-nil), its values in sweep order.
 	var names []string
-	nums := make([]float64, len(xs))
-	for i, v := range xs {
-		f, ok := numeric(v)
-		if !ok {
-			names = []string{}
-			break
-		}
-		nums[i] = f
+	if slices.ContainsFunc(xs, func(v string) bool { _, ok := numeric(v); return !ok }) {
+		names = []string{}
 	}
-	if names != nil {
-		for i, v := range xs {
+	for i, v := range xs {
+		x, _ := numeric(v)
+		if names != nil {
 			j := slices.Index(names, v)
 			if j < 0 {
 				j, names = len(names), append(names, v)
 			}
-			nums[i] = float64(j)
+			x = float64(j)
 		}
-	}
-	for i, a := range at {
-		series[a[0]].Points[a[1]].X = nums[i]
+		series[at[i][0]].Points[at[i][1]].X = x
 	}
 	if len(series) == 0 {
 		return nil, fmt.Errorf("no metric %q in runs.csv", p.Metric)

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -65,11 +67,11 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 			Metric: u.Metric, RelHalfWidth: u.CIHalfWidthRel}
 	}
 	parts := filepath.Join(opts.Dir, "parts")
-	if e.Record.Connections || e.Record.Occupancy != nil {
+	if len(tablesAsked(e)) > 0 {
 		if err := os.MkdirAll(parts, 0o755); err != nil {
 			return nil, err
 		}
-		for _, kind := range []string{"connections", "timeseries"} {
+		for _, kind := range tablesAsked(e) {
 			if err := splitParts(opts.Dir, kind); err != nil {
 				return nil, err
 			}
@@ -87,14 +89,8 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	if out == nil {
 		return nil, err
 	}
-	for _, t := range []struct {
-		kind  string
-		asked bool
-	}{{"connections", e.Record.Connections}, {"timeseries", e.Record.Occupancy != nil}} {
-		if !t.asked {
-			continue
-		}
-		if werr := gatherParts(opts.Dir, t.kind, out.Runs); werr != nil && err == nil {
+	for _, kind := range tablesAsked(e) {
+		if werr := gatherParts(opts.Dir, kind, out.Runs); werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -263,62 +259,56 @@ func gatherParts(dir, kind string, runs *results.Runs) error {
 	})
 }
 
+// RunTables are the result files besides runs.csv with rows per run (see
+// sweep.RunTable): tcpsim merge combines them across shards.
+var RunTables = []string{"connections.csv", "timeseries.csv"}
+
+// tablesAsked returns the kinds of run table (connections, timeseries) the
+// experiment records.
+func tablesAsked(e *config.Experiment) []string {
+	var kinds []string
+	if e.Record.Connections {
+		kinds = append(kinds, "connections")
+	}
+	if e.Record.Occupancy != nil {
+		kinds = append(kinds, "timeseries")
+	}
+	return kinds
+}
+
 // splitParts turns DIR/KIND.csv, written when an earlier invocation
 // finished, back into the part files of its runs, so that a sweep resumed
 // or extended in the same directory gathers them again. Parts that exist
 // are left alone.
 func splitParts(dir, kind string) error {
-	f, err := os.Open(filepath.Join(dir, kind+".csv"))
-	if os.IsNotExist(err) {
+	t, err := sweep.OpenRunTable(filepath.Join(dir, kind+".csv"))
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	if !sc.Scan() {
-		return sc.Err()
-	}
-	var cur string
+	defer t.Close()
 	var buf bytes.Buffer
-	flush := func() error {
-		if cur == "" {
-			return nil
-		}
-		var p, r int
-		if _, err := fmt.Sscanf(cur, "%d,%d", &p, &r); err != nil {
-			return fmt.Errorf("%s: bad run %q: %v", filepath.Join(dir, kind+".csv"), cur, err)
+	for t.OK {
+		p, r := t.Point, t.Replication
+		buf.Reset()
+		for t.OK && t.Point == p && t.Replication == r {
+			buf.WriteString(t.Line)
+			buf.WriteByte('\n')
+			if err := t.Next(); err != nil {
+				return err
+			}
 		}
 		name := partName(filepath.Join(dir, "parts"), kind, p, r)
 		if _, err := os.Stat(name); err == nil {
-			return nil
+			continue
 		}
-		return results.WriteFileAtomic(name, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
-	}
-	for sc.Scan() {
-		line := sc.Text()
-		run := line
-		if i := strings.IndexByte(line, ','); i >= 0 {
-			if j := strings.IndexByte(line[i+1:], ','); j >= 0 {
-				run = line[:i+1+j]
-			}
+		if err := results.WriteFileAtomic(name, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+			return err
 		}
-		if run != cur {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur = run
-			buf.Reset()
-		}
-		buf.WriteString(line)
-		buf.WriteByte('\n')
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	return flush()
+	return nil
 }
 
 func columnsOf(kind string) []string {

@@ -67,7 +67,7 @@ func TestDeterministicResults(t *testing.T) {
 		shardDirs = append(shardDirs, dir)
 	}
 	merged := t.TempDir()
-	if _, err := sweep.Merge(merged, shardDirs); err != nil {
+	if _, err := sweep.Merge(merged, shardDirs, RunTables...); err != nil {
 		t.Fatal(err)
 	}
 	dirs = append(dirs, merged)

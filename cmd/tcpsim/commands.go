@@ -200,7 +200,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	if len(pos) < 2 {
 		return usageError(stderr, "merge takes OUT and at least one shard directory")
 	}
-	m, err := sweep.Merge(pos[0], pos[1:])
+	m, err := sweep.Merge(pos[0], pos[1:], experiments.RunTables...)
 	if err != nil {
 		fmt.Fprintln(stderr, "tcpsim:", err)
 		return exitUsage

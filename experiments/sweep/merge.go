@@ -2,8 +2,10 @@ package sweep
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,10 +17,11 @@ import (
 
 // Merge combines the result directories of the shards of one sweep into out,
 // which then holds what an unsharded run would have written: runs.csv (the
-// same bytes, wall_s aside), a recomputed summary.csv, the RunTables the
-// shards wrote, and a manifest without a shard. It refuses directories of another experiment, seed or tcpsim
+// same bytes, wall_s aside), a recomputed summary.csv, each of tables (run
+// tables, see RunTable) that the shards wrote, and a manifest without a
+// shard. It refuses directories of another experiment, seed or tcpsim
 // version, overlapping shards that disagree, and an incomplete set of shards.
-func Merge(out string, dirs []string) (*results.Manifest, error) {
+func Merge(out string, dirs []string, tables ...string) (*results.Manifest, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("merge: no directories to merge")
 	}
@@ -104,7 +107,7 @@ func Merge(out string, dirs []string) (*results.Manifest, error) {
 	if err := writeDir(out, table, results.Summarize(table), &man); err != nil {
 		return nil, err
 	}
-	for _, name := range RunTables {
+	for _, name := range tables {
 		if err := mergeRunTable(out, dirs, name); err != nil {
 			return nil, err
 		}
@@ -112,45 +115,29 @@ func Merge(out string, dirs []string) (*results.Manifest, error) {
 	return &man, nil
 }
 
-// RunTables are the CSV files besides runs.csv whose rows each belong to
-// one run, named by their first two columns (point, replication), in run
-// order: Merge combines them too.
-var RunTables = []string{"connections.csv", "timeseries.csv"}
-
 // mergeRunTable merges the shards' name files into out/name, one header
 // and the rows of every run in (point, replication) order, by a k-way merge
 // that holds one line per shard. A run found in two shards (overlapping
 // shards) is taken from the first. Shards without the file contribute
 // nothing; if none has it, nothing is written.
 func mergeRunTable(out string, dirs []string, name string) error {
-	var srcs []*runLines
+	var srcs []*RunTable
 	defer func() {
-		for _, s := range srcs {
-			s.f.Close()
+		for _, t := range srcs {
+			t.Close()
 		}
 	}()
-	header := ""
 	for _, dir := range dirs {
-		f, err := os.Open(filepath.Join(dir, name))
-		if os.IsNotExist(err) {
+		t, err := OpenRunTable(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
-		s := &runLines{f: f, sc: bufio.NewScanner(f), path: filepath.Join(dir, name)}
-		s.sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-		srcs = append(srcs, s)
-		if !s.sc.Scan() {
-			return fmt.Errorf("merge: %s is empty", s.path)
-		}
-		if header == "" {
-			header = s.sc.Text()
-		} else if s.sc.Text() != header {
-			return fmt.Errorf("merge: %s has other columns than the first shard's %s", s.path, name)
-		}
-		if err := s.next(); err != nil {
-			return err
+		srcs = append(srcs, t)
+		if t.Header != srcs[0].Header {
+			return fmt.Errorf("merge: %s has other columns than %s", t.path, srcs[0].path)
 		}
 	}
 	if len(srcs) == 0 {
@@ -158,28 +145,28 @@ func mergeRunTable(out string, dirs []string, name string) error {
 	}
 	return results.WriteFileAtomic(filepath.Join(out, name), func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		bw.WriteString(header + "\n")
+		bw.WriteString(srcs[0].Header + "\n")
 		for {
-			var best *runLines
-			for _, s := range srcs {
-				if s.ok && (best == nil || s.run.less(best.run)) {
-					best = s
+			var best *RunTable
+			for _, t := range srcs {
+				if t.OK && (best == nil || t.run().less(best.run())) {
+					best = t
 				}
 			}
 			if best == nil {
 				return bw.Flush()
 			}
-			run := best.run
-			for best.ok && best.run == run {
-				bw.WriteString(best.line + "\n")
-				if err := best.next(); err != nil {
-					return err
+			run := best.run()
+			for best.OK && best.run() == run {
+				bw.WriteString(best.Line + "\n")
+				if err := best.Next(); err != nil {
+					return fmt.Errorf("merge: %w", err)
 				}
 			}
-			for _, s := range srcs { // the same run in an overlapping shard
-				for s.ok && s.run == run {
-					if err := s.next(); err != nil {
-						return err
+			for _, t := range srcs { // the same run in an overlapping shard
+				for t.OK && t.run() == run {
+					if err := t.Next(); err != nil {
+						return fmt.Errorf("merge: %w", err)
 					}
 				}
 			}
@@ -187,30 +174,63 @@ func mergeRunTable(out string, dirs []string, name string) error {
 	})
 }
 
-// runLines reads a run table line by line, knowing each line's run.
-type runLines struct {
-	f    *os.File
-	sc   *bufio.Scanner
-	path string
-	line string
-	run  key
-	ok   bool // line and run hold a line
+// RunTable reads a run table: a CSV file whose rows each belong to one run,
+// named by their first two columns (point, replication), in run order, as
+// connections.csv and timeseries.csv are. After OpenRunTable and each Next,
+// Line is the current row and Point and Replication its run, if OK.
+type RunTable struct {
+	f                  *os.File
+	sc                 *bufio.Scanner
+	path               string
+	Header, Line       string
+	Point, Replication int
+	OK                 bool
 }
 
-func (s *runLines) next() error {
-	if !s.sc.Scan() {
-		s.ok = false
-		if err := s.sc.Err(); err != nil {
-			return fmt.Errorf("merge: %s: %w", s.path, err)
+// OpenRunTable opens path and reads its header and first row. A missing
+// file is an error that wraps fs.ErrNotExist.
+func OpenRunTable(path string) (*RunTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	t := &RunTable{f: f, sc: bufio.NewScanner(f), path: path}
+	t.sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	if !t.sc.Scan() {
+		f.Close()
+		if err := t.sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return nil, fmt.Errorf("%s is empty", path)
+	}
+	t.Header = t.sc.Text()
+	if err := t.Next(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// Next reads the next row; OK is false after the last.
+func (t *RunTable) Next() error {
+	if !t.sc.Scan() {
+		t.OK = false
+		if err := t.sc.Err(); err != nil {
+			return fmt.Errorf("%s: %w", t.path, err)
 		}
 		return nil
 	}
-	s.line, s.ok = s.sc.Text(), true
-	if _, err := fmt.Sscanf(s.line, "%d,%d,", &s.run.point, &s.run.rep); err != nil {
-		return fmt.Errorf("merge: %s: a line that does not start with point,replication: %q", s.path, s.line)
+	t.Line, t.OK = t.sc.Text(), true
+	if _, err := fmt.Sscanf(t.Line, "%d,%d,", &t.Point, &t.Replication); err != nil {
+		return fmt.Errorf("%s: a line that does not start with point,replication: %q", t.path, t.Line)
 	}
 	return nil
 }
+
+// Close closes the file.
+func (t *RunTable) Close() error { return t.f.Close() }
+
+func (t *RunTable) run() key { return key{t.Point, t.Replication} }
 
 // sameRun compares two rows of the same run, ignoring wall-clock columns.
 func sameRun(a, b results.Run, cols []results.Column) bool {
