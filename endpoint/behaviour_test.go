@@ -437,8 +437,12 @@ func TestACKLoopThrottled(t *testing.T) {
 		maxSegs       uint64
 		wantThrottled bool
 	}{
-		{0, 80, 1 << 62, false},               // a loop at one round trip (20 ms)
-		{500 * time.Millisecond, 2, 10, true}, // one ACK per 500 ms per end
+		// A loop: one ACK per end per 20 ms round trip, 100 in the second
+		// (80 leaves room for the loop's first round trip).
+		{0, 80, 1 << 62, false},
+		// At most 3 throttled ACKs per end in the second, plus B's SYN-ACK
+		// and its retransmission (1 s RTO): 8; the SYN-ACK and A's ACK at least.
+		{500 * time.Millisecond, 2, 10, true},
 	} {
 		t.Run(tc.interval.String(), func(t *testing.T) {
 			cfgA, cfgB := testConfig(), testConfig()
