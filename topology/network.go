@@ -38,15 +38,18 @@ type Counters struct {
 // Network is a set of hosts, the links between them and the routes over
 // those links. It belongs to one simulation.
 type Network struct {
-	sim     *engine.Sim
-	streams engine.Streams
-	ids     *endpoint.IDs
-	hosts   []*Host
-	byName  map[string]*Host
-	byAddr  map[endpoint.Addr]*Host
-	links   []*Link
-	// next[i][j] is the link host i uses toward host j, nil if none.
-	next   [][]*Link
+	sim       *engine.Sim
+	streams   engine.Streams
+	ids       *endpoint.IDs
+	hosts     []*Host
+	byName    map[string]*Host
+	byAddr    map[endpoint.Addr]*Host
+	links     []*Link
+	linkNames map[string]bool
+	// routes are the topology's shared routes; toward[j] caches the next
+	// hops toward host j (nil until a packet first travels toward j).
+	routes *routeTable
+	toward [][]int32
 	routed bool
 	ctr    Counters
 	tap    Tap
@@ -86,7 +89,7 @@ func (n *Network) Inject(p Packet) bool {
 func New(sim *engine.Sim, streams engine.Streams) *Network {
 	return &Network{
 		sim: sim, streams: streams, ids: endpoint.NewIDs(),
-		byName: map[string]*Host{}, byAddr: map[endpoint.Addr]*Host{},
+		byName: map[string]*Host{}, byAddr: map[endpoint.Addr]*Host{}, linkNames: map[string]bool{},
 	}
 }
 
@@ -135,10 +138,8 @@ func (n *Network) AddHost(name string, addr endpoint.Addr, cfg endpoint.Config) 
 // Connect adds a one-way link from a to b. Its name must be unique; its
 // random streams are "link/NAME/...".
 func (n *Network) Connect(name string, from, to *Host, cfg link.Config) (*Link, error) {
-	for _, l := range n.links {
-		if l.Name == name {
-			return nil, fmt.Errorf("topology: two links named %q", name)
-		}
+	if n.linkNames[name] {
+		return nil, fmt.Errorf("topology: two links named %q", name)
 	}
 	if from == to {
 		return nil, fmt.Errorf("topology: link %q connects host %q to itself", name, from.Name)
@@ -150,6 +151,7 @@ func (n *Network) Connect(name string, from, to *Host, cfg link.Config) (*Link, 
 	}
 	lk.Link = l
 	n.links = append(n.links, lk)
+	n.linkNames[name] = true
 	n.routed = false
 	return lk, nil
 }
@@ -188,9 +190,14 @@ func (n *Network) forward(h *Host, p Packet) {
 		panic("topology: packets sent before ComputeRoutes")
 	}
 	dst := n.byAddr[p.Dst]
-	if dst == nil || n.next[h.index][dst.index] == nil {
+	if dst == nil {
 		n.ctr.NoRoute++
 		return
 	}
-	n.next[h.index][dst.index].Send(p)
+	i := n.nextHops(dst.index)[h.index]
+	if i < 0 {
+		n.ctr.NoRoute++
+		return
+	}
+	n.links[i].Send(p)
 }
