@@ -1,9 +1,9 @@
 package experiments
 
 import (
+	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
@@ -46,6 +46,9 @@ type connRecord struct {
 	// ready counts the sides that finished their part of the script (for a
 	// simultaneous close).
 	ready int
+	// scheduled counts the workload's actions pending for this connection
+	// (a close after the hold time).
+	scheduled int
 }
 
 type stateAt struct {
@@ -73,6 +76,12 @@ type collector struct {
 	// last is the time of the latest state change or segment: the run's
 	// simulated length when it ends by running out of events.
 	last engine.Time
+	// opening is the attempt whose active OPEN is under way: its first
+	// state change (CLOSED → SYN-SENT) binds it to the new TCB, before the
+	// SYN leaves, so that injections see a connection's first SYN.
+	// openingServer says it is the server's OPEN of a simultaneous open.
+	opening       *connRecord
+	openingServer bool
 }
 
 func newCollector(recordPaths bool) *collector {
@@ -80,10 +89,36 @@ func newCollector(recordPaths bool) *collector {
 		outcomes: map[string]int{}, servers: map[endpoint.Addr]bool{}}
 }
 
-// opened registers a client's connection attempt.
-func (c *collector) opened(r *connRecord) {
+// opening announces the active OPEN of attempt r, by its client or (for a
+// simultaneous open) its server; the OPEN's first state change binds it.
+func (c *collector) open(r *connRecord, server bool) {
+	c.opening, c.openingServer = r, server
+}
+
+// bindOpening attaches the attempt under way to the TCB whose active OPEN
+// the state change e reports.
+func (c *collector) bindOpening(e endpoint.StateEvent) {
+	r := c.opening
+	c.opening = nil
+	if c.openingServer {
+		r.server = e.Conn.Incarnation
+		c.recs.set(r.server, r)
+		return
+	}
+	r.client, r.tuple = e.Conn.Incarnation, e.Conn
 	c.attempted++
 	c.recs.set(r.client, r)
+	if c.recordPaths {
+		c.all = append(c.all, r)
+	}
+}
+
+// noPort counts an attempt whose connect found no free ephemeral port.
+func (c *collector) noPort(r *connRecord) {
+	c.opening = nil
+	r.outcome = outcomeNoPort
+	c.attempted++
+	c.outcomes[r.outcome]++
 	if c.recordPaths {
 		c.all = append(c.all, r)
 	}
@@ -137,6 +172,9 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 		}
 	}
 	c.synrcvdPeak = max(c.synrcvdPeak, c.occupancy[endpoint.SynReceived])
+	if c.opening != nil && e.From == endpoint.Closed && e.To == endpoint.SynSent {
+		c.bindOpening(e)
+	}
 	inc := e.Conn.Incarnation
 	r := c.recs.get(inc)
 	if e.Passive && e.To == endpoint.Established && (e.From == endpoint.SynReceived || e.From == endpoint.Listen) {
@@ -209,23 +247,51 @@ func (c *collector) established(r *connRecord, now engine.Time) {
 	c.handshakes = append(c.handshakes, now.Sub(r.opened).Seconds())
 }
 
+// The outcomes of a connection attempt: every attempt ends in exactly one,
+// recorded in connections.csv's outcome column and counted in runs.csv's
+// conns_<outcome> column, so that they sum to conns_attempted.
+const (
+	// outcomeClosed: the client's TCB ended as the applications' script
+	// said (a close, or the scripted abort of `close: abort`).
+	outcomeClosed = "closed"
+	// outcomeRefused: a RST answered the SYN (RFC 9293 §3.10.7.3).
+	outcomeRefused = "refused"
+	// outcomeTimedOut: a retransmission, user or FIN-WAIT-2 timeout ended
+	// the connection, before or after it was established.
+	outcomeTimedOut = "timed_out"
+	// outcomeReset: a RST ended the connection after it was synchronized.
+	outcomeReset = "reset"
+	// outcomeNoPort: connect found no free ephemeral port; no SYN was sent.
+	outcomeNoPort = "no_port"
+	// outcomeUnfinished: the client's TCB still existed when the run ended.
+	outcomeUnfinished = "unfinished"
+)
+
+// outcomes lists every outcome in runs.csv column order.
+var outcomes = [...]string{outcomeClosed, outcomeRefused, outcomeTimedOut, outcomeReset, outcomeNoPort, outcomeUnfinished}
+
 // ended records how a client's connection ended.
 func (c *collector) ended(r *connRecord, now engine.Time, reason endpoint.Reason) {
 	r.ended = now
-	switch {
-	case reason == endpoint.ReasonNormal:
-		r.outcome = "closed"
-	case r.established < 0:
-		r.outcome = strings.ReplaceAll(reason.String(), " ", "_") // refused, reset, timed_out, aborted
+	switch reason {
+	case endpoint.ReasonNormal, endpoint.ReasonAborted:
+		// The client's own application aborts only as `close: abort`
+		// scripts it, after the exchange.
+		r.outcome = outcomeClosed
+	case endpoint.ReasonRefused:
+		r.outcome = outcomeRefused
+	case endpoint.ReasonTimedOut:
+		r.outcome = outcomeTimedOut
 	default:
-		r.outcome = "established_then_" + strings.ReplaceAll(reason.String(), " ", "_")
+		r.outcome = outcomeReset
 	}
 	c.outcomes[r.outcome]++
 }
 
-// values computes the run's metrics in MetricColumns order. wall is filled
-// in by the caller.
-func (c *collector) values(net *topology.Network, sim *engine.Sim) []float64 {
+// values computes the run's metrics in MetricColumns order; stuck is the
+// number of stuck TCBs at the end (see stuckConns). wall is filled in by the
+// caller.
+func (c *collector) values(net *topology.Network, sim *engine.Sim, stuck int) []float64 {
 	var ctr endpoint.Counters
 	for _, h := range net.Hosts() {
 		hc := h.Stack.Counters()
@@ -256,11 +322,14 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim) []float64 {
 		mean = sum / float64(len(hs))
 		p50, p99, hmax = quantile(hs, 0.5), quantile(hs, 0.99), hs[len(hs)-1]
 	}
-	timedOut := c.outcomes["timed_out"] + c.outcomes["established_then_timed_out"]
-	reset := c.outcomes["reset"] + c.outcomes["established_then_reset"]
+	ended := 0
+	for _, o := range outcomes[:len(outcomes)-1] {
+		ended += c.outcomes[o]
+	}
 	return []float64{
-		float64(c.attempted), float64(established), float64(c.outcomes["refused"]),
-		float64(timedOut), float64(reset), float64(c.outcomes["no_port"]),
+		float64(c.attempted), float64(established), float64(c.outcomes[outcomeClosed]),
+		float64(c.outcomes[outcomeRefused]), float64(c.outcomes[outcomeTimedOut]), float64(c.outcomes[outcomeReset]),
+		float64(c.outcomes[outcomeNoPort]), float64(c.attempted - ended), float64(stuck),
 		mean, p50, p99, hmax,
 		float64(ctr.SynRetransmits), float64(ctr.SynAckRetransmits), float64(ctr.DataRetransmits),
 		float64(c.ghosts), float64(ctr.StaleSegments), float64(ctr.StaleBytes),
@@ -277,4 +346,41 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim) []float64 {
 func quantile(sorted []float64, q float64) float64 {
 	i := int(math.Ceil(q*float64(len(sorted)))) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// maxStuckNamed is how many stuck connections a run's warning names.
+const maxStuckNamed = 5
+
+// stuckConns finds the TCBs that can never change state again: live, in
+// neither LISTEN nor TIME-WAIT, with no timer armed, and with nothing the
+// workload has scheduled for them (a close after the hold time), except
+// connections that `close: none` keeps ESTABLISHED on purpose. It returns
+// descriptions of the first max of them, in host and slot order, and how
+// many there are.
+func stuckConns(net *topology.Network, c *collector, max int) ([]string, int) {
+	var named []string
+	n := 0
+	for _, h := range net.Hosts() {
+		for _, conn := range h.Stack.Conns() {
+			st := conn.State()
+			if st == endpoint.Listen || st == endpoint.TimeWait || conn.Waiting() {
+				continue
+			}
+			r := c.recs.get(conn.Incarnation())
+			if r != nil && (r.scheduled > 0 || st == endpoint.Established && r.w.spec.Connection.Close == "none") {
+				continue
+			}
+			n++
+			if len(named) < max {
+				id := conn.ID()
+				what := "no attempt (a ghost)"
+				if r != nil {
+					what = fmt.Sprintf("workload %s conn %d", r.w.spec.Name, r.ordinal)
+				}
+				named = append(named, fmt.Sprintf("%s %s:%d↔%s:%d in %s", what, id.Local.Addr, id.Local.Port,
+					id.Remote.Addr, id.Remote.Port, st))
+			}
+		}
+	}
+	return named, n
 }

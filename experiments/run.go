@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"tcpsim/endpoint"
@@ -36,6 +37,9 @@ type Options struct {
 	// live bar.
 	Progress io.Writer
 	Terminal bool
+	// Warnings receives one line for every run that ends with stuck
+	// connections (nil: none are printed; conns_stuck counts them anyway).
+	Warnings io.Writer
 }
 
 // DefaultDir returns the default result directory of an experiment.
@@ -77,8 +81,27 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 			}
 		}
 	}
+	var warnMu sync.Mutex
+	warned := 0
 	fn := func(ctx context.Context, j sweep.Job) ([]float64, error) {
-		return simulate(ctx, points[j.Point].Exp, j, parts, nil)
+		res, err := simulateRun(ctx, points[j.Point].Exp, j, parts, nil)
+		if err != nil {
+			return nil, err
+		}
+		if res.stuckTotal > 0 && opts.Warnings != nil {
+			warnMu.Lock()
+			defer warnMu.Unlock()
+			if warned++; warned > maxStuckWarnings {
+				if warned == maxStuckWarnings+1 {
+					fmt.Fprintln(opts.Warnings, "warning: more runs ended with stuck connections; runs.csv counts them in conns_stuck")
+				}
+				return res.values, nil
+			}
+			fmt.Fprintf(opts.Warnings, "warning: run %d (point %d, replication %d) ended with %d stuck connection(s), "+
+				"in a synchronized or closing state with no timer armed and nothing scheduled: %s\n",
+				j.Index, j.Point, j.Replication, res.stuckTotal, strings.Join(res.stuck, "; "))
+		}
+		return res.values, nil
 	}
 	out, err := sweep.Execute(ctx, plan, fn, sweep.Options{
 		Dir: opts.Dir, Workers: opts.Workers, Shard: opts.Shard, Metrics: MetricColumns,
@@ -99,6 +122,10 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	}
 	return out, err
 }
+
+// maxStuckWarnings is how many runs' stuck connections Run describes
+// before it only counts them.
+const maxStuckWarnings = 3
 
 // Watch, when given to simulate, sees the run's network once it is built
 // and before anything runs, so that it can attach observers to links and
@@ -126,6 +153,25 @@ func (o Observers) OnSegment(e endpoint.SegmentEvent) {
 // parts is where connections.csv and timeseries.csv parts go; watch may be
 // nil.
 func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts string, watch Watch) ([]float64, error) {
+	res, err := simulateRun(ctx, e, j, parts, watch)
+	if err != nil {
+		return nil, err
+	}
+	return res.values, nil
+}
+
+// runResult is what one simulation returns.
+type runResult struct {
+	// values are the run's metrics in MetricColumns order.
+	values []float64
+	// stuck describes the first few stuck connections (see stuckConns), of
+	// stuckTotal.
+	stuck      []string
+	stuckTotal int
+}
+
+// simulateRun is simulate, also returning the stuck connections it found.
+func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts string, watch Watch) (*runResult, error) {
 	wallStart := time.Now()
 	sim := engine.New()
 	streams := engine.NewStreams(j.Seed, uint64(j.Replication))
@@ -193,7 +239,8 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 				"set tcp.oow_ack_interval above 0 or lower stop.max_time", j.Point, j.Replication, n, sim.Now())
 		}
 	}
-	vals := col.values(net, sim)
+	stuck, stuckTotal := stuckConns(net, col, maxStuckNamed)
+	vals := col.values(net, sim, stuckTotal)
 	simTime := sim.Now()
 	if reason == engine.Drained && e.Stop.Time == 0 {
 		simTime = col.last
@@ -210,7 +257,7 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 			return nil, err
 		}
 	}
-	return vals, nil
+	return &runResult{values: vals, stuck: stuck, stuckTotal: stuckTotal}, nil
 }
 
 // maxPending is the most events a run may hold pending: about 800 MB of
@@ -361,7 +408,7 @@ func writeConnections(w io.Writer, j sweep.Job, recs []*connRecord) error {
 		}
 		outcome := r.outcome
 		if outcome == "" {
-			outcome = "open"
+			outcome = outcomeUnfinished
 		}
 		fmt.Fprintf(bw, "%d,%d,%s,%d,%s,%s,%d,%d,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s\n",
 			j.Point, j.Replication, r.w.spec.Name, r.ordinal, r.tuple.Local, r.tuple.Remote,

@@ -140,6 +140,7 @@ func (w *workload) HandleEvent(now engine.Time, arg uint64) {
 		}
 	default:
 		r := w.pending[slot]
+		r.scheduled--
 		w.pending[slot] = nil
 		w.free = append(w.free, slot)
 		switch act {
@@ -165,6 +166,7 @@ func (w *workload) later(r *connRecord, act uint64) {
 		slot = uint64(len(w.pending))
 		w.pending = append(w.pending, r)
 	}
+	r.scheduled++
 	w.sim.After(time.Duration(w.spec.Connection.Hold), w.id, slot<<3|act)
 }
 
@@ -176,42 +178,31 @@ func (w *workload) open(now engine.Time, user int) {
 	r.user = user
 	var c endpoint.Conn
 	var err error
+	w.col.open(r, false)
 	if w.spec.Connection.Open == "simultaneous" {
 		lo, hi := w.client.Stack.Config().PortMin, w.client.Stack.Config().PortMax
 		port := lo + uint16((w.opened-1)%(int(hi-lo)+1))
 		c, err = w.client.Stack.ConnectFrom(port, w.server.Addr, w.spec.Server.Port, (*clientApp)(r))
 		if err == nil {
 			var sc endpoint.Conn
+			w.col.open(r, true)
 			sc, err = w.server.Stack.ConnectFrom(w.spec.Server.Port, w.client.Addr, port, (*serverApp)(r))
 			if err == nil {
-				r.srvConn, r.server = sc, sc.Incarnation()
+				r.srvConn = sc
 			}
 		}
 	} else {
 		c, err = w.client.Stack.Connect(w.server.Addr, w.spec.Server.Port, (*clientApp)(r))
 	}
-	if err != nil {
-		r.outcome = "no_port"
-		w.col.attempted++
-		w.col.outcomes[r.outcome]++
-		if w.col.recordPaths {
-			w.col.all = append(w.col.all, r)
-		}
+	w.col.opening = nil
+	if err != nil && r.client == 0 {
+		w.col.noPort(r)
 		w.nextUser(r)
 		return
 	}
-	r.conn, r.client, r.tuple = c, c.Incarnation(), c.ID()
-	r.clientState = c.State()
-	if w.col.recordPaths { // the CLOSED → SYN-SENT change happened inside Connect
-		r.clientPath = append(r.clientPath, stateAt{r.clientState, now})
-	}
-	w.col.opened(r)
-	if r.server != 0 {
-		w.col.recs.set(r.server, r)
-		if w.col.recordPaths { // the server's own active OPEN
-			r.serverPath = append(r.serverPath, stateAt{r.srvConn.State(), now})
-		}
-	}
+	// The collector bound r to its TCBs at their first state change, inside
+	// the connects, before their SYNs left.
+	r.conn = c
 }
 
 // noPortRetry is the least a closed-loop user waits after a connect that

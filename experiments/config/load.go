@@ -22,6 +22,8 @@ type source struct {
 	file   string
 	root   *yaml.Node // the top-level mapping, --set overrides applied
 	points []Point
+	// sets are the --set overrides applied to root, in order.
+	sets []string
 }
 
 // Load reads and parses the experiment file at path, applying --set
@@ -64,7 +66,7 @@ func Parse(file string, data []byte, sets ...string) (e *Experiment, err error) 
 	for i, s := range sets {
 		root = applySet(root, i, s, errs)
 	}
-	src := &source{file: file, root: root}
+	src := &source{file: file, root: root, sets: sets}
 	e = decodeExperiment(src, root, errs)
 	if err := errs.err(); err != nil {
 		return nil, err

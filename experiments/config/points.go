@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -231,6 +232,7 @@ func decodeExperiment(src *source, root *yaml.Node, errs *errorList) *Experiment
 		dd := newDecoder(src.file, baseErrs)
 		dd.at = d.at
 		dims = dd.dimensions(e.Sweep)
+		setsAlsoSwept(src.sets, dims, errs)
 	}
 	d.validate(e, sweptSet(dims))
 	if e.Sweep == nil || len(dims) == 0 {
@@ -264,4 +266,40 @@ func underAny(path string, paths map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// setsAlsoSwept reports every --set override whose path the sweep also
+// sets (the same path, or one inside the other): each sweep point would
+// replace the override's value, and the override would be silently lost.
+func setsAlsoSwept(sets []string, dims [][][]assign, errs *errorList) {
+	for i, arg := range sets {
+		path, _, _ := strings.Cut(arg, "=")
+		steps, err := parsePath(strings.TrimSpace(path))
+		if err != nil {
+			continue // reported where the override was applied
+		}
+		for _, dim := range dims {
+			if len(dim) == 0 || len(dim[0]) == 0 {
+				continue
+			}
+			for _, a := range dim[0] {
+				if overlaps(steps, a.steps) {
+					errs.add(Error{File: setFile, Line: i + 1, Col: 1, Msg: fmt.Sprintf(
+						"%q: the sweep also sets %s at every point, which would silently replace this override; "+
+							"drop the --set, or take %s out of the sweep", clip(arg), a.path, a.path)})
+				}
+			}
+		}
+	}
+}
+
+// overlaps reports whether one path is the other or lies inside it.
+func overlaps(a, b []step) bool {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
