@@ -89,7 +89,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	opts := experiments.Options{Dir: *dir, Workers: *jobs, Shard: shard}
+	opts := experiments.Options{Dir: *dir, Workers: *jobs, Shard: shard, Warnings: stderr}
 	if opts.Dir == "" {
 		opts.Dir = experiments.DefaultDir(e)
 	}
@@ -150,22 +150,45 @@ func printSummary(w io.Writer, e *config.Experiment, out *sweep.Outcome, dir str
 		}
 		n := est("conns_attempted").N
 		fmt.Fprintf(w, "%s: %d run(s), per run on average:\n", label, n)
-		att, estab := est("conns_attempted").Mean, est("conns_established").Mean
-		pct := 0.0
-		if att > 0 {
-			pct = 100 * estab / att
+		att := est("conns_attempted").Mean
+		pct := func(v float64) string {
+			if att <= 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%.1f%%", 100*v/att)
 		}
-		fmt.Fprintf(w, "  established  %s of %s attempted (%.1f%%)\n", num(estab), num(att), pct)
-		fmt.Fprintf(w, "  failed       refused %s, timed out %s, reset %s\n",
-			num(est("conns_refused").Mean), num(est("conns_timed_out").Mean), num(est("conns_reset").Mean))
+		estab := est("conns_established").Mean
+		fmt.Fprintf(w, "  established  %s of %s attempted (%s)\n", num(estab), num(att), pct(estab))
+		// Every non-zero outcome; together they are the attempts.
+		var ends []string
+		for _, o := range summaryOutcomes {
+			if v := est(o.metric).Mean; v != 0 {
+				ends = append(ends, fmt.Sprintf("%s %s (%s)", o.label, num(v), pct(v)))
+			}
+		}
+		if len(ends) == 0 {
+			ends = []string{"none"}
+		}
+		fmt.Fprintf(w, "  outcomes     %s\n", strings.Join(ends, ", "))
+		if v := est("conns_stuck").Mean; v != 0 {
+			fmt.Fprintf(w, "  STUCK        %s connection ends with no timer armed and nothing scheduled: they would never finish (see the warnings)\n", num(v))
+		}
 		fmt.Fprintf(w, "  ghosts       %s established for no live client\n", num(est("ghost_established").Mean))
 		fmt.Fprintf(w, "  stale data   %s bytes of an earlier incarnation accepted\n", num(est("stale_bytes_accepted").Mean))
 		fmt.Fprintf(w, "  half-open    %s detected and reset\n", num(est("half_open_detected").Mean))
 		fmt.Fprintf(w, "  TIME-WAIT    %s assassinated, peak %s (%s on servers)\n", num(est("timewait_assassinations").Mean),
 			num(est("timewait_peak").Mean), num(est("timewait_peak_server").Mean))
-		fmt.Fprintf(w, "  handshake    mean %s, p99 %s\n", secs(est("handshake_mean_s").Mean), secs(est("handshake_p99_s").Mean))
+		fmt.Fprintf(w, "  handshake    mean %s of established connections; p99 %s (mean of the runs' p99s)\n",
+			secs(est("handshake_mean_s").Mean), secs(est("handshake_p99_s").Mean))
 	}
 	fmt.Fprintf(w, "results: %s (%d runs)\n", dir, len(out.Runs.Rows))
+}
+
+// summaryOutcomes are the outcome metrics, which sum to conns_attempted,
+// with their words in the console summary.
+var summaryOutcomes = []struct{ metric, label string }{
+	{"conns_closed", "closed"}, {"conns_refused", "refused"}, {"conns_timed_out", "timed out"},
+	{"conns_reset", "reset"}, {"conns_no_port", "out of ports"}, {"conns_unfinished", "UNFINISHED"},
 }
 
 func num(v float64) string {
