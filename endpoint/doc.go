@@ -50,7 +50,12 @@
 // OnClosed(reason) with [Reason] normal, refused, reset, timed out or
 // aborted. Reports are made after the stack has finished the event that
 // caused them, so a handler may call back into the stack. OnClosed is the
-// last report; an active closer gets it when TIME-WAIT begins.
+// last report; an active closer gets it when TIME-WAIT begins. The segment
+// that completes a passive open may also carry data and a FIN: OnAccept
+// comes first, on the listener's handler, and the reports after it go to
+// whatever handler OnAccept installs with [Conn.SetHandler] (SetHandler
+// redirects a connection's reports that are due but not yet made).
+// [Listener.AcceptTo] does the same for a manual accept queue.
 //
 // # Incarnations and stale data
 //

@@ -66,14 +66,24 @@ func (l *Listener) Incarnation() Incarnation { return l.inc }
 // accept queue.
 func (l *Listener) Queues() (syn, accept int) { return l.synQ, len(l.acceptQ) }
 
-// Accept takes the oldest connection from the accept queue.
-func (l *Listener) Accept() (Conn, bool) {
+// Accept takes the oldest connection from the accept queue; it is
+// AcceptTo(nil).
+func (l *Listener) Accept() (Conn, bool) { return l.AcceptTo(nil) }
+
+// AcceptTo takes the oldest connection from the accept queue and hands it to
+// h (nil keeps the listener's handler). The reports held back while the
+// connection waited in the queue (its data and the peer's FIN) go to h, in
+// order; called outside a handler, they are made before AcceptTo returns.
+func (l *Listener) AcceptTo(h Handler) (Conn, bool) {
 	if len(l.acceptQ) == 0 {
 		return Conn{}, false
 	}
 	t := l.acceptQ[0]
 	copy(l.acceptQ, l.acceptQ[1:])
 	l.acceptQ = l.acceptQ[:len(l.acceptQ)-1]
+	if h != nil {
+		t.h = h
+	}
 	l.s.enter()
 	l.accept(t, false)
 	l.s.exit()
@@ -104,7 +114,10 @@ func (l *Listener) Close() error {
 	return nil
 }
 
-// accept hands t to the application.
+// accept hands t to the application. With notify, OnAccept is queued on the
+// listener's handler; every report that follows it (queued after it, in
+// the order the events happened) goes to the handler OnAccept installs
+// (Conn.SetHandler redirects them).
 func (l *Listener) accept(t *tcb, notify bool) {
 	t.listener = nil
 	t.accepted = true

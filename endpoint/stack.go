@@ -59,6 +59,7 @@ type Stack struct {
 	notes    []notice
 	depth    int
 	flushing bool
+	flushAt  int // the notice being reported while flushing
 }
 
 // NewStack returns the TCP module of the host at addr. cfg is validated;
@@ -125,7 +126,9 @@ func (s *Stack) Conns() []Conn {
 	return cs
 }
 
-// notice is an application report waiting to be made.
+// notice is an application report waiting to be made. h is the handler the
+// connection had when the report was queued; Conn.SetHandler redirects the
+// reports of its connection that are still waiting (see redirect).
 type notice struct {
 	kind     uint8
 	reason   Reason
@@ -145,6 +148,25 @@ const (
 
 func (s *Stack) notify(n notice) { s.notes = append(s.notes, n) }
 
+// redirect hands the reports of c that are still waiting to h. One segment
+// can complete a passive open and carry data and a FIN: its OnAccept, OnData
+// and OnPeerClose are queued together, the last two addressed to the
+// handler the TCB inherited from its listener. The application installs its
+// own handler in OnAccept, before those reports are made; they must reach
+// it (issue 11: a FIN that completed the handshake was reported to the
+// listener's handler, and the server never closed).
+func (s *Stack) redirect(c Conn, h Handler) {
+	from := 0
+	if s.flushing {
+		from = s.flushAt + 1
+	}
+	for i := from; i < len(s.notes); i++ {
+		if n := &s.notes[i]; n.c == c && n.kind != nAccept {
+			n.h = h
+		}
+	}
+}
+
 // enter and exit bracket every entry point (segment arrival, timer, user
 // call). Application reports are made when the outermost one returns, so
 // handlers never see a half-processed TCB.
@@ -157,6 +179,7 @@ func (s *Stack) exit() {
 	}
 	s.flushing = true
 	for i := 0; i < len(s.notes); i++ {
+		s.flushAt = i
 		n := s.notes[i]
 		switch n.kind {
 		case nEstablished:

@@ -219,11 +219,18 @@ func (c Conn) PeerIncarnation() Incarnation {
 	return 0
 }
 
-// SetHandler replaces the connection's handler.
+// SetHandler replaces the connection's handler. Reports already due but not
+// yet made go to h as well: a handler that calls SetHandler from OnAccept
+// gets every report that follows the accept, including those caused by the
+// segment that completed the handshake (its data and FIN).
 func (c Conn) SetHandler(h Handler) {
+	if c.t == nil {
+		return
+	}
 	if t := c.live(); t != nil {
 		t.h = h
 	}
+	c.t.s.redirect(c, h)
 }
 
 // Send queues n bytes for transmission (the SEND call, RFC 9293 §3.10.2).
