@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
@@ -47,6 +46,10 @@ type TraceOptions struct {
 	// Start and End select a time window of the ladder (both zero: the
 	// whole connection or run).
 	Start, End engine.Time
+	// AbsoluteSeq labels the ladder's segments with sequence and
+	// acknowledgment numbers as on the wire, instead of relative to each
+	// incarnation's ISN.
+	AbsoluteSeq bool
 }
 
 // TraceResult is what Trace recorded.
@@ -177,7 +180,7 @@ func Trace(ctx context.Context, e *config.Experiment, opts TraceOptions) (*Trace
 		}
 	}
 	if opts.Ladder {
-		if err := tr.ladder(res); err != nil {
+		if err := tr.lad.build(res, tr.opts.Start, tr.opts.End); err != nil {
 			return nil, err
 		}
 	}
@@ -189,14 +192,24 @@ func (r *TraceResult) LadderFigure(title string) (*plots.Figure, error) {
 	if len(r.Timelines) == 0 {
 		return nil, fmt.Errorf("%w: no ladder was collected", ErrTrace)
 	}
-	return plots.LadderDiagram(r.Timelines, r.Segments, plots.LadderOptions{
-		Title: title, Start: r.Window[0], End: r.Window[1]})
+	return r.LadderFigureWith(plots.LadderOptions{Title: title})
+}
+
+// LadderFigureWith draws the ladder diagram Trace collected with the given
+// options; the window is the trace's.
+func (r *TraceResult) LadderFigureWith(opt plots.LadderOptions) (*plots.Figure, error) {
+	if len(r.Timelines) == 0 {
+		return nil, fmt.Errorf("%w: no ladder was collected", ErrTrace)
+	}
+	opt.Start, opt.End = r.Window[0], r.Window[1]
+	return plots.LadderDiagram(r.Timelines, r.Segments, opt)
 }
 
 // flight is a packet on the wire, from its send to its arrival or loss.
 type flight struct {
 	retx bool
-	idx  int // index in tracer.segs, -1 if not on the ladder
+	at   engine.Time // when it was sent (a copy: when the link made it)
+	idx  int         // index in the ladder's segments, -1 if not on it
 }
 
 // tracer observes every stack and link of one run.
@@ -216,31 +229,24 @@ type tracer struct {
 	held     *endpoint.SegmentEvent
 	heldMark []string
 
-	// Ladder state.
-	client, server     hostRef // the first workload's hosts
-	serverPort         uint16
-	ordinal            int
-	tuple              endpoint.ConnID // the client's view of the ladder's connection
-	clientInc, srvInc  endpoint.Incarnation
-	clientEnd, srvEnd  bool
-	opened             engine.Time
-	clientSt, serverSt []plots.StateChange
-	segs               []plots.Segment
-	segLost            []bool   // no arrival seen (yet)
-	isn                [2]int64 // the client's and the server's ISN, -1 until seen
+	// lad records the ladder; nil when none was asked for.
+	lad *ladderRec
 }
 
 func newTracer(e *config.Experiment, opts TraceOptions) *tracer {
 	t := &tracer{opts: opts, pending: map[topology.Packet][]flight{}, copies: map[topology.Packet][]flight{},
-		copyNext: map[endpoint.Addr]bool{}, isn: [2]int64{-1, -1}}
+		copyNext: map[endpoint.Addr]bool{}}
 	if opts.Text != nil {
 		t.text = trace.NewText(opts.Text)
 	}
 	if opts.Ladder && opts.Conn == 0 && opts.Start == 0 && opts.End == 0 {
 		t.opts.End = engine.Time(1<<63 - 1)
 	}
-	if len(e.Workloads) > 0 {
-		t.serverPort = e.Workloads[0].Server.Port
+	if opts.Ladder {
+		t.lad = newLadderRec(t.opts)
+		if len(e.Workloads) > 0 {
+			t.lad.serverPort = e.Workloads[0].Server.Port
+		}
 	}
 	return t
 }
@@ -248,15 +254,19 @@ func newTracer(e *config.Experiment, opts TraceOptions) *tracer {
 // bind attaches the tracer to the built network.
 func (t *tracer) bind(n *topology.Network, capture *topology.Host, pw *trace.PcapWriter, e *config.Experiment) {
 	t.capture, t.pcap = capture, pw
-	t.client.addr, t.server.addr = ^endpoint.Addr(0), ^endpoint.Addr(0)
+	l := t.lad
+	if l == nil {
+		return
+	}
+	l.client.addr, l.server.addr = ^endpoint.Addr(0), ^endpoint.Addr(0)
 	if len(e.Workloads) == 0 {
 		return
 	}
 	if c := n.Host(e.Workloads[0].Client); c != nil {
-		t.client = hostRef{c.Name, c.Addr}
+		l.client = hostRef{c.Name, c.Addr}
 	}
 	if s := n.Host(e.Workloads[0].Server.Host); s != nil {
-		t.server = hostRef{s.Name, s.Addr}
+		l.server = hostRef{s.Name, s.Addr}
 	}
 }
 
@@ -272,84 +282,9 @@ func (t *tracer) OnState(e endpoint.StateEvent) {
 		t.flushPending()
 		t.text.State(e)
 	}
-	if !t.opts.Ladder || t.opts.Conn == 0 {
-		return
+	if t.lad != nil {
+		t.lad.onState(e)
 	}
-	c := e.Conn
-	if !e.Passive && e.From == endpoint.Closed && e.To == endpoint.SynSent &&
-		c.Local.Addr == t.client.addr && c.Remote == (endpoint.Endpoint{Addr: t.server.addr, Port: t.serverPort}) {
-		t.ordinal++
-		if t.ordinal == t.opts.Conn {
-			t.tuple, t.clientInc, t.opened = c, c.Incarnation, e.Time
-		}
-	}
-	if t.clientInc == 0 {
-		return
-	}
-	change := plots.StateChange{Time: e.Time.Seconds(), State: e.To.String()}
-	switch {
-	case c.Incarnation == t.clientInc:
-		t.clientSt = append(t.clientSt, change)
-		t.clientEnd = e.To == endpoint.Closed
-	case c.Incarnation == t.srvInc && t.srvInc != 0:
-		t.serverSt = append(t.serverSt, change)
-		t.srvEnd = e.To == endpoint.Closed
-	case t.srvInc == 0 && e.Passive && c.Local == t.tuple.Remote && c.Remote == t.tuple.Local &&
-		(c.Peer == t.clientInc || c.Peer == 0) && !t.clientEnd:
-		t.srvInc = c.Incarnation
-		t.serverSt = append(t.serverSt, plots.StateChange{Time: e.Time.Seconds(), State: e.From.String()}, change)
-		t.srvEnd = e.To == endpoint.Closed
-	}
-}
-
-// onLadder reports whether packet p, sent at time at, belongs on the
-// ladder.
-func (t *tracer) onLadder(p *topology.Packet, at engine.Time) bool {
-	if !t.opts.Ladder {
-		return false
-	}
-	if t.opts.Conn == 0 {
-		between := p.Src == t.client.addr && p.Dst == t.server.addr || p.Src == t.server.addr && p.Dst == t.client.addr
-		return between && at <= t.opts.End
-	}
-	if t.clientInc == 0 || t.clientEnd && (t.srvInc == 0 || t.srvEnd) {
-		return false
-	}
-	l, r := t.tuple.Local, t.tuple.Remote
-	s := &p.Seg
-	return p.Src == l.Addr && s.SrcPort == l.Port && p.Dst == r.Addr && s.DstPort == r.Port ||
-		p.Src == r.Addr && s.SrcPort == r.Port && p.Dst == l.Addr && s.DstPort == l.Port
-}
-
-// addSeg starts a ladder segment and returns its index.
-func (t *tracer) addSeg(p *topology.Packet, at engine.Time, kind plots.SegmentKind) int {
-	if p.Seg.Replay || t.opts.Conn != 0 && p.Seg.Origin != 0 && p.Seg.Origin != t.clientInc && p.Seg.Origin != t.srvInc {
-		kind = plots.Stale
-	}
-	t.segs = append(t.segs, plots.Segment{From: t.lane(p.Src), To: t.lane(p.Dst),
-		Send: at.Seconds(), Label: ladderLabel(&p.Seg, t.isnFor(p, kind)), Kind: kind})
-	t.segLost = append(t.segLost, true)
-	return len(t.segs) - 1
-}
-
-// isnFor returns the ISNs to make p's numbers relative to: the sender's
-// and the receiver's, -1 where unknown or for a stale segment.
-func (t *tracer) isnFor(p *topology.Packet, kind plots.SegmentKind) [2]int64 {
-	if t.opts.Conn == 0 || kind == plots.Stale {
-		return [2]int64{-1, -1}
-	}
-	if p.Src == t.tuple.Local.Addr && p.Seg.SrcPort == t.tuple.Local.Port {
-		return [2]int64{t.isn[0], t.isn[1]}
-	}
-	return [2]int64{t.isn[1], t.isn[0]}
-}
-
-// lane names the ladder timeline of an address: its host's name.
-func (t *tracer) lane(a endpoint.Addr) string {
-	if a == t.client.addr {
-		return t.client.name
-	}
-	return t.server.name
 }
 
 // OnSegment implements endpoint.Observer.
@@ -363,21 +298,12 @@ func (t *tracer) OnSegment(e endpoint.SegmentEvent) {
 	switch e.Dir {
 	case endpoint.Sent:
 		p := topology.Packet{Src: e.Host, Dst: e.Peer, Seg: e.Seg}
-		f := flight{retx: e.Note == endpoint.NoteRetransmit, idx: -1}
-		if e.Seg.Flags&endpoint.SYN != 0 && e.Conn != 0 {
-			switch e.Conn {
-			case t.clientInc:
-				t.isn[0] = int64(e.Seg.Seq)
-			case t.srvInc:
-				t.isn[1] = int64(e.Seg.Seq)
+		f := flight{retx: e.Note == endpoint.NoteRetransmit, at: e.Time, idx: -1}
+		if l := t.lad; l != nil {
+			l.sent(&p)
+			if l.onLadder(&p, e.Time) {
+				f.idx = l.add(&p, e.Time, f.retx, false)
 			}
-		}
-		if t.onLadder(&p, e.Time) {
-			kind := plots.Normal
-			if f.retx {
-				kind = plots.Retransmission
-			}
-			f.idx = t.addSeg(&p, e.Time, kind)
 		}
 		t.pending[p] = append(t.pending[p], f)
 		if atCapture {
@@ -389,14 +315,17 @@ func (t *tracer) OnSegment(e endpoint.SegmentEvent) {
 		delete(t.copyNext, e.Host)
 		f, ok := t.arrive(p, isCopy)
 		if !ok { // injected: a replay that never crossed a link
-			f.idx = -1
-			if t.onLadder(&p, e.Time) {
-				f.idx = t.addSeg(&p, e.Time, plots.Stale)
-			}
+			f = flight{at: e.Time, idx: -1}
 		}
-		if f.idx >= 0 {
-			t.segs[f.idx].Recv = e.Time.Seconds()
-			t.segLost[f.idx] = false
+		if l := t.lad; l != nil {
+			if f.idx < 0 && l.onLadder(&p, e.Time) {
+				// Sent before the ladder's connection existed (an old
+				// duplicate held by a link), or injected.
+				f.idx = l.add(&p, f.at, f.retx, isCopy)
+			}
+			if f.idx >= 0 {
+				l.arrived(f.idx, &p, e.Time)
+			}
 		}
 		if atCapture {
 			marks := trace.Marks(e)
@@ -505,11 +434,11 @@ func (lt *linkTap) Observe(r link.Record, p topology.Packet) {
 			note("%s dropped: link %s down", what, l.Name)
 		}
 	case link.Duplicated:
-		f := flight{idx: -1}
+		f := flight{at: r.At, idx: -1}
 		if fs := t.pending[p]; len(fs) > 0 {
 			f.retx = fs[len(fs)-1].retx
-			if fs[len(fs)-1].idx >= 0 {
-				f.idx = t.addSeg(&p, r.At, plots.Duplicate)
+			if fs[len(fs)-1].idx >= 0 && t.lad != nil {
+				f.idx = t.lad.add(&p, r.At, f.retx, true)
 			}
 		}
 		t.copies[p] = append(t.copies[p], f)
@@ -519,73 +448,4 @@ func (lt *linkTap) Observe(r link.Record, p topology.Packet) {
 			t.copyNext[p.Dst] = true
 		}
 	}
-}
-
-// ladder fills the result's timelines and segments.
-func (t *tracer) ladder(res *TraceResult) error {
-	var segs []plots.Segment
-	start, end := t.opts.Start.Seconds(), t.opts.End.Seconds()
-	windowed := t.opts.Start != 0 || t.opts.End != 0
-	for i, s := range t.segs {
-		s.Lost = t.segLost[i]
-		if windowed && t.opts.End != engine.Time(1<<63-1) {
-			if s.Send > end || (s.Lost || s.Recv < start) && s.Send < start {
-				continue
-			}
-		}
-		segs = append(segs, s)
-	}
-	if len(segs) > MaxLadderSegments {
-		return fmt.Errorf("%w: the ladder would have %d segments (at most %d): choose one connection (--conn) or a shorter window", ErrTrace, len(segs), MaxLadderSegments)
-	}
-	res.Segments = segs
-	if windowed && t.opts.End != engine.Time(1<<63-1) {
-		res.Window = [2]float64{start, end}
-	}
-	if t.opts.Conn == 0 {
-		res.Timelines = []plots.Timeline{{Name: t.client.name}, {Name: t.server.name}}
-		return nil
-	}
-	if t.clientInc == 0 {
-		return fmt.Errorf("%w: the first workload opened %d connections, not %d", ErrTrace, t.ordinal, t.opts.Conn)
-	}
-	res.ConnName = fmt.Sprintf("conn %d (port %d)", t.opts.Conn, t.tuple.Local.Port)
-	res.Timelines = []plots.Timeline{
-		{Name: t.lane(t.tuple.Local.Addr), States: t.clientSt},
-		{Name: t.lane(t.tuple.Remote.Addr), States: t.serverSt},
-	}
-	return nil
-}
-
-// ladderLabel is a segment's label on a ladder: "SYN,ACK seq=0 ack=1".
-// Sequence and acknowledgment numbers are relative to the sending and the
-// receiving side's ISN, as Wireshark shows them, when those are known
-// (isn[0] is the sender's, isn[1] the receiver's, -1 if unknown) and the
-// number is within 2^24 of it; otherwise absolute.
-func ladderLabel(s *endpoint.Segment, isn [2]int64) string {
-	var names []string
-	for _, f := range [...]struct {
-		f    endpoint.Flags
-		name string
-	}{{endpoint.SYN, "SYN"}, {endpoint.FIN, "FIN"}, {endpoint.RST, "RST"}, {endpoint.PSH, "PSH"}, {endpoint.ACK, "ACK"}} {
-		if s.Flags&f.f != 0 {
-			names = append(names, f.name)
-		}
-	}
-	rel := func(v endpoint.Seq, base int64) uint32 {
-		if base >= 0 {
-			if d := uint32(v) - uint32(base); d < 1<<24 {
-				return d
-			}
-		}
-		return uint32(v)
-	}
-	label := strings.Join(names, ",") + fmt.Sprintf(" seq=%d", rel(s.Seq, isn[0]))
-	if s.Flags&endpoint.ACK != 0 {
-		label += fmt.Sprintf(" ack=%d", rel(s.Ack, isn[1]))
-	}
-	if s.Len > 0 {
-		label += fmt.Sprintf(" len=%d", s.Len)
-	}
-	return label
 }
