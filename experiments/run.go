@@ -103,19 +103,29 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 		}
 		return res.values, nil
 	}
+	var tables []string
+	for _, kind := range tablesAsked(e) {
+		tables = append(tables, kind+".csv")
+	}
 	out, err := sweep.Execute(ctx, plan, fn, sweep.Options{
 		Dir: opts.Dir, Workers: opts.Workers, Shard: opts.Shard, Metrics: MetricColumns,
 		Manifest: results.Manifest{Name: e.Name, Version: Version, Seed: e.Seed,
 			ExperimentHash: e.Hash(), Experiment: e.Normalized()},
 		Progress: opts.Progress, Terminal: opts.Terminal,
+		// The tables are gathered before the final manifest, which records
+		// their digests for merge.
+		Tables: tables,
+		Gather: func(runs *results.Runs) error {
+			for _, kind := range tablesAsked(e) {
+				if err := gatherParts(opts.Dir, kind, runs); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	})
 	if out == nil {
 		return nil, err
-	}
-	for _, kind := range tablesAsked(e) {
-		if werr := gatherParts(opts.Dir, kind, out.Runs); werr != nil && err == nil {
-			err = werr
-		}
 	}
 	if out.Complete && err == nil {
 		os.RemoveAll(parts)

@@ -38,6 +38,16 @@ type Manifest struct {
 	// for the record; they never reach the simulation.
 	Started  string `json:"started"`
 	Finished string `json:"finished,omitempty"`
+	// Complete says every run the directory owns is done (adaptive points
+	// decided) and its files are final. It is written false before the
+	// first run, so that a directory of any unfinished invocation says so.
+	Complete bool `json:"complete"`
+	// Tables are the run tables (connections.csv, timeseries.csv) the
+	// experiment records, which a complete directory must hold.
+	Tables []string `json:"tables,omitempty"`
+	// Files holds, once Complete, the digest of each result file (runs.csv,
+	// summary.csv and the tables), by name.
+	Files map[string]FileDigest `json:"files,omitempty"`
 }
 
 // Write writes the manifest as indented JSON.

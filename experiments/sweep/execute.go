@@ -69,6 +69,12 @@ type Options struct {
 	Terminal bool
 	// Now reads the wall clock, for the manifest and progress only.
 	Now func() time.Time
+	// Tables names the run tables (connections.csv, timeseries.csv) the
+	// experiment records; Gather, if set, writes them from the runs done,
+	// after runs.csv and before the final manifest, which records their
+	// digests when the directory is complete.
+	Tables []string
+	Gather func(runs *results.Runs) error
 }
 
 // Outcome tells what Execute did.
@@ -79,6 +85,12 @@ type Outcome struct {
 	Resumed  int // runs found done from an earlier, interrupted invocation
 	Executed int // runs executed now
 	Complete bool
+	// Adaptive says Total is a lower bound: replications are added until
+	// the confidence interval is tight enough.
+	Adaptive bool
+	// Discarded counts damaged journal lines ignored on resume (their runs
+	// are done again).
+	Discarded int
 }
 
 // ErrOtherExperiment means the result directory holds another experiment.
@@ -103,21 +115,6 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	if err := checkDir(opts.Dir, &man, opts.Shard); err != nil {
 		return nil, err
 	}
-	started := opts.Now()
-	table := &results.Runs{Params: plan.Params, Metrics: opts.Metrics}
-	done, err := previousRuns(opts.Dir, table)
-	if err != nil {
-		return nil, err
-	}
-	jr, jrows, err := openJournal(filepath.Join(opts.Dir, journalName), table.Header(), len(plan.Params), opts.Metrics)
-	if err != nil {
-		return nil, err
-	}
-	defer jr.close()
-	for _, r := range jrows {
-		done[key{r.Point, r.Replication}] = r
-	}
-
 	if a := plan.Adaptive; a != nil {
 		if !slices.ContainsFunc(opts.Metrics, func(c results.Column) bool { return c.Name == a.Metric }) {
 			return nil, fmt.Errorf("sweep: adaptive replications: no metric %q", a.Metric)
@@ -126,8 +123,40 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 			return nil, fmt.Errorf("sweep: adaptive replications: want 2 <= min <= max, got min %d max %d", a.Min, a.Max)
 		}
 	}
+	started := opts.Now()
+	man.Params = plan.Params
+	man.Points = len(plan.Points)
+	man.Replications = plan.Replications
+	if plan.Adaptive != nil {
+		man.Replications = 0
+	}
+	man.Shard = opts.Shard
+	man.Tables = opts.Tables
+	man.Started = started.UTC().Format(time.RFC3339)
+	man.Complete, man.Files, man.Finished = false, nil, ""
+	table := &results.Runs{Params: plan.Params, Metrics: opts.Metrics}
+	done, err := previousRuns(opts.Dir, table)
+	if err != nil {
+		return nil, err
+	}
+	// The manifest, with the experiment's hash, goes first: whatever kills
+	// this process from here on, the next invocation finds it and refuses
+	// an edited experiment rather than mixing its runs with these.
+	man.RunsDone = len(done)
+	if err := results.WriteFileAtomic(filepath.Join(opts.Dir, "manifest.json"), man.Write); err != nil {
+		return nil, err
+	}
+	jr, jrows, discarded, err := openJournal(filepath.Join(opts.Dir, journalName), table.Header(), len(plan.Params), opts.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	defer jr.close()
+	for _, r := range jrows {
+		done[key{r.Point, r.Replication}] = r
+	}
+
 	s := newScheduler(plan, opts.Shard, done, opts.Metrics)
-	out := &Outcome{Total: s.total(), Resumed: s.resumed()}
+	out := &Outcome{Total: s.total(), Resumed: s.resumed(), Adaptive: plan.Adaptive != nil, Discarded: discarded}
 	prog := newProgress(opts.Progress, opts.Terminal, opts.Now, out.Total, "runs")
 
 	type result struct {
@@ -209,18 +238,23 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	out.Complete = runErr == nil && ctx.Err() == nil && s.complete()
 	prog.update(s.doneCount(), out.Executed, true)
 
-	man.Params = plan.Params
-	man.Points = len(plan.Points)
-	man.Replications = plan.Replications
-	if plan.Adaptive != nil {
-		man.Replications = 0
-	}
 	man.Runs = out.Total
 	man.RunsDone = len(table.Rows)
-	man.Shard = opts.Shard
-	man.Started = started.UTC().Format(time.RFC3339)
 	man.Finished = opts.Now().UTC().Format(time.RFC3339)
-	if err := writeDir(opts.Dir, table, out.Summary, &man); err != nil {
+	if err := writeTables(opts.Dir, table, out.Summary); err != nil {
+		return out, err
+	}
+	if opts.Gather != nil {
+		if err := opts.Gather(table); err != nil {
+			return out, err
+		}
+	}
+	if out.Complete {
+		if err := seal(opts.Dir, &man); err != nil {
+			return out, err
+		}
+	}
+	if err := results.WriteFileAtomic(filepath.Join(opts.Dir, "manifest.json"), man.Write); err != nil {
 		return out, err
 	}
 	if out.Complete {
@@ -233,15 +267,27 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	return out, ctx.Err()
 }
 
-// writeDir writes the three result files atomically.
-func writeDir(dir string, table *results.Runs, sum *results.Summary, man *results.Manifest) error {
+// writeTables writes runs.csv and summary.csv atomically.
+func writeTables(dir string, table *results.Runs, sum *results.Summary) error {
 	if err := results.WriteFileAtomic(filepath.Join(dir, "runs.csv"), table.Write); err != nil {
 		return err
 	}
-	if err := results.WriteFileAtomic(filepath.Join(dir, "summary.csv"), sum.Write); err != nil {
-		return err
+	return results.WriteFileAtomic(filepath.Join(dir, "summary.csv"), sum.Write)
+}
+
+// seal marks a manifest complete and records the digest of every result
+// file it promises, so that merge can tell whole files from damaged ones.
+func seal(dir string, man *results.Manifest) error {
+	man.Complete = true
+	man.Files = map[string]results.FileDigest{}
+	for _, name := range append([]string{"runs.csv", "summary.csv"}, man.Tables...) {
+		d, err := results.Digest(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("sweep: %w", err)
+		}
+		man.Files[name] = d
 	}
-	return results.WriteFileAtomic(filepath.Join(dir, "manifest.json"), man.Write)
+	return nil
 }
 
 // checkDir refuses a directory whose manifest names another experiment,

@@ -17,13 +17,23 @@ import (
 
 // Merge combines the result directories of the shards of one sweep into out,
 // which then holds what an unsharded run would have written: runs.csv (the
-// same bytes, wall_s aside), a recomputed summary.csv, each of tables (run
-// tables, see RunTable) that the shards wrote, and a manifest without a
-// shard. It refuses directories of another experiment, seed or tcpsim
-// version, overlapping shards that disagree, and an incomplete set of shards.
+// same bytes, wall_s aside), a recomputed summary.csv, the run tables (see
+// RunTable) the shards' manifests promise, and a complete manifest without
+// a shard. tables names the run tables the caller knows; a manifest that
+// promises another is refused (names read from files are data, not paths).
+//
+// Before it writes anything it checks that the set is whole: every shard
+// of one experiment, seed and tcpsim version, each complete by its
+// manifest (adaptive points decided), each file the manifest promises
+// present with the row count and content hash recorded when the shard
+// finished, overlapping shards agreeing. It refuses an out directory that
+// holds another experiment's results or files that are not results.
 func Merge(out string, dirs []string, tables ...string) (*results.Manifest, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("merge: no directories to merge")
+	}
+	if err := checkShards(dirs, tables); err != nil {
+		return nil, err
 	}
 	var first *results.Manifest
 	var table *results.Runs
@@ -101,18 +111,113 @@ func Merge(out string, dirs []string, tables ...string) (*results.Manifest, erro
 	man := *first
 	man.Shard = nil
 	man.Runs, man.RunsDone = len(table.Rows), len(table.Rows)
+	if err := checkOut(out, &man); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	if err := writeDir(out, table, results.Summarize(table), &man); err != nil {
+	if _, err := results.PrepareDir(out); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	if err := writeTables(out, table, results.Summarize(table)); err != nil {
 		return nil, err
 	}
-	for _, name := range tables {
+	for _, name := range man.Tables {
 		if err := mergeRunTable(out, dirs, name); err != nil {
 			return nil, err
 		}
 	}
+	if err := seal(out, &man); err != nil {
+		return nil, err
+	}
+	if err := results.WriteFileAtomic(filepath.Join(out, "manifest.json"), man.Write); err != nil {
+		return nil, err
+	}
 	return &man, nil
+}
+
+// checkShards refuses, before anything is written, a shard that is not
+// complete by its manifest, a manifest that promises an unknown table,
+// shards that promise different tables, and a promised file that is
+// missing or whose rows or content differ from what its manifest recorded
+// when the shard finished.
+func checkShards(dirs []string, known []string) error {
+	var firstTables []string
+	for i, dir := range dirs {
+		m, err := results.ReadManifest(dir)
+		if err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+		name := fmt.Sprintf("shard %s (%s)", shardString(m.Shard), dir)
+		if m.Shard == nil {
+			name = dir
+		}
+		if !m.Complete {
+			what := fmt.Sprintf("%d of %d runs done", m.RunsDone, m.Runs)
+			if m.Replications == 0 {
+				what = fmt.Sprintf("%d runs done, adaptive replication not finished at every point", m.RunsDone)
+			}
+			return fmt.Errorf("merge: %s is unfinished (%s): run its command again to finish it, then merge", name, what)
+		}
+		for _, t := range m.Tables {
+			if !slices.Contains(known, t) {
+				return fmt.Errorf("merge: %s: manifest.json promises a table %q, which is not a tcpsim run table (%s)",
+					name, t, strings.Join(known, ", "))
+			}
+		}
+		if i == 0 {
+			firstTables = m.Tables
+		} else if !slices.Equal(m.Tables, firstTables) {
+			return fmt.Errorf("merge: %s records tables [%s], %s records [%s]", name, strings.Join(m.Tables, ", "),
+				dirs[0], strings.Join(firstTables, ", "))
+		}
+		for _, f := range append([]string{"runs.csv", "summary.csv"}, m.Tables...) {
+			want, ok := m.Files[f]
+			if !ok {
+				return fmt.Errorf("merge: %s: manifest.json records no digest of %s", name, f)
+			}
+			got, err := results.Digest(filepath.Join(dir, f))
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return fmt.Errorf("merge: %s: %s is missing; the shard's manifest promises it", name, f)
+			case err != nil:
+				return fmt.Errorf("merge: %s: %w", name, err)
+			case got.Rows != want.Rows:
+				return fmt.Errorf("merge: %s: %s has %d rows, the shard's manifest recorded %d when it finished (truncated, torn or still being written?)",
+					name, f, got.Rows, want.Rows)
+			case got.SHA256 != want.SHA256:
+				return fmt.Errorf("merge: %s: %s differs from what the shard's manifest recorded when it finished (changed since?)", name, f)
+			}
+		}
+	}
+	return nil
+}
+
+// checkOut refuses to merge into a directory that holds another
+// experiment's results, or files that are not tcpsim results.
+func checkOut(out string, man *results.Manifest) error {
+	ents, err := os.ReadDir(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	old, err := results.ReadManifest(out)
+	if err == nil {
+		if old.ExperimentHash != man.ExperimentHash || old.Seed != man.Seed || old.Version != man.Version {
+			return fmt.Errorf("merge: %s holds the results of another experiment (%q, hash %.12s); merge into a new or empty directory",
+				out, old.Name, old.ExperimentHash)
+		}
+		return nil
+	}
+	for _, e := range ents {
+		if e.Name() != results.LockName {
+			return fmt.Errorf("merge: %s is not empty and holds no tcpsim results (%s); merge into a new or empty directory", out, e.Name())
+		}
+	}
+	return nil
 }
 
 // mergeRunTable merges the shards' name files into out/name, one header
