@@ -76,6 +76,8 @@ type Figure struct {
 
 	theme Theme
 	side  sidePanel
+	// labelled are the plotters whose labels CheckLabels checks.
+	labelled []labelBoxer
 }
 
 // sidePanel is drawn to the right of the plot, aligned with its data area.

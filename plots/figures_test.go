@@ -2,6 +2,7 @@ package plots
 
 import (
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +94,34 @@ func TestGolden(t *testing.T) {
 	sort.Strings(names)
 	for _, n := range names {
 		t.Run(n, func(t *testing.T) { checkGolden(t, n, figs[n]) })
+	}
+}
+
+// TestLadderLabelsDoNotOverlap is the geometric check behind the ladder
+// goldens: no segment label overlaps another or a state name, and none
+// leaves the data area; squeezed into a fifth of its height, a ladder must
+// fail the same check, so that the check can fail.
+func TestLadderLabelsDoNotOverlap(t *testing.T) {
+	for _, c := range goldenCases {
+		if !strings.HasPrefix(c.name, "ladder") {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			fig, err := c.draw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			boxes, _ := fig.LabelBoxes()
+			if len(boxes) == 0 {
+				t.Fatal("no label boxes recorded")
+			}
+			if err := fig.CheckLabels(); err != nil {
+				t.Error(err)
+			}
+			fig.Size.Height /= 5
+			if err := fig.CheckLabels(); err == nil {
+				t.Error("squeezed to a fifth of its height: no overlap found")
+			}
+		})
 	}
 }

@@ -55,7 +55,7 @@ func (k SegmentKind) String() string {
 	case Duplicate:
 		return "duplicate"
 	case Stale:
-		return "stale/replayed"
+		return "stale (earlier incarnation)"
 	}
 	return "SegmentKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -162,6 +162,10 @@ type Ladder struct {
 	delay  map[[2]int]float64
 	tmin   float64
 	tmax   float64
+
+	// boxes are the labels drawn by the last Plot, and area its data area.
+	boxes []LabelBox
+	area  vg.Rectangle
 }
 
 // NewLadder validates the timelines and segments and lays them out. It
@@ -421,16 +425,43 @@ func LadderDiagram(timelines []Timeline, segs []Segment, opt LadderOptions) (*Fi
 		fig.Legend = append(fig.Legend, LegendEntry{Name: "lost", Thumbs: []plot.Thumbnailer{arrowThumb{color: colBlack, width: th.LineWidth, lost: true}}})
 	}
 
+	fig.labelled = []labelBoxer{l}
+	fig.Size = l.size(th, opt.Title != "")
+	// Grow the rows until no label hides another or a state name: the
+	// placement avoids overlaps where it can, and taller rows give it room.
+	for try := 0; try < 8 && fig.CheckLabels() != nil; try++ {
+		fig.Size.Height *= 1.2
+	}
+	return fig, nil
+}
+
+// size returns the figure size of the ladder: wide enough for the state
+// names beside the outer timelines and, between neighbouring timelines,
+// for the longest segment label (at least one column, at most two), and
+// 12 to 28 points a row.
+func (l *Ladder) size(th Theme, title bool) Size {
 	rows := len(l.rows)
 	rowH := math.Max(12, math.Min(28, 360/float64(max(rows, 1))))
 	h := vg.Points(rowH*float64(rows) + 70)
-	if opt.Title != "" {
+	if title {
 		h += th.TitleSize * 1.5
 	}
-	w := OneColumn.Width
-	if n := len(l.names); n > 2 || rows > 20 {
-		w = TwoColumn.Width
+	var states [2]vg.Length // widest state label left of the first lane, right of the last
+	for _, s := range l.labels() {
+		switch s.lane {
+		case 0:
+			states[0] = max(states[0], l.TextStyle.Width(s.text))
+		case len(l.names) - 1:
+			states[1] = max(states[1], l.TextStyle.Width(s.text))
+		}
 	}
-	fig.Size = Size{Width: w, Height: h}
-	return fig, nil
+	var label vg.Length
+	for _, s := range l.segs {
+		label = max(label, l.TextStyle.Width(s.Label+s.Kind.suffix()))
+	}
+	gap := max(label*1.15, vg.Points(90))
+	axis := 4 * th.TickSize * 2.2 // the time ticks and their axis label
+	w := axis + states[0] + states[1] + 2*vg.Points(ladderBand+ladderStateX+4) + gap*vg.Length(len(l.names)-1)
+	w = min(max(w, OneColumn.Width), TwoColumn.Width)
+	return Size{Width: w, Height: h}
 }

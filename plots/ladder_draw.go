@@ -100,7 +100,8 @@ func (l *Ladder) labels() []stateLabel {
 	for _, s := range l.states {
 		y := l.y(s.t)
 		if n := len(out); n > 0 && out[n-1].lane == s.lane && out[n-1].y == y {
-			out[n-1].text += " \u00bb " + s.state
+			// One state a line, so that the label stays narrow.
+			out[n-1].text += " \u00bb\n" + s.state
 			out[n-1].state = s.state
 			continue
 		}
@@ -146,6 +147,7 @@ func (l *Ladder) GlyphBoxes(plt *plot.Plot) []plot.GlyphBox {
 
 // Plot implements plot.Plotter.
 func (l *Ladder) Plot(c draw.Canvas, plt *plot.Plot) {
+	l.boxes = nil
 	trX, trY := plt.Transforms(&c)
 	band := vg.Points(ladderBand)
 	lanes := make([]vg.Length, len(l.names))
@@ -197,6 +199,7 @@ func (l *Ladder) Plot(c draw.Canvas, plt *plot.Plot) {
 			c.FillPolygon(color.White, q[:])
 		}
 		placed = append(placed, q)
+		l.boxes = append(l.boxes, LabelBox{Text: s.text, State: true, Quad: q})
 		c.FillText(ss, pt, s.text)
 	}
 
@@ -333,6 +336,12 @@ func (l *Ladder) placeLabels(c *draw.Canvas, arrows []arrow, lanes []vg.Length, 
 						cost += 100
 					}
 				}
+				for _, p := range q {
+					if p.X < c.Min.X || p.X > c.Max.X || p.Y < c.Min.Y || p.Y > c.Max.Y {
+						cost += 100 // clipped by the figure's edge
+						break
+					}
+				}
 				for j, b := range arrows {
 					if j != i && q.crosses(b.p0, b.p1) {
 						cost++
@@ -410,7 +419,9 @@ func (l *Ladder) placeLabels(c *draw.Canvas, arrows []arrow, lanes []vg.Length, 
 		sp := spots[i][choice[i]]
 		c.FillPolygon(color.White, sp.q[:])
 		c.FillText(styles[i], sp.pt, texts[i])
+		l.boxes = append(l.boxes, LabelBox{Text: texts[i], Quad: sp.q})
 	}
+	l.area = c.Rectangle
 }
 
 // drawHead draws a filled arrowhead at p1 pointing away from p0.
