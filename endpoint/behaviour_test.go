@@ -331,9 +331,9 @@ func TestProfilesAndValidation(t *testing.T) {
 		}
 	}
 	l, _ := Profile("linux")
-	if l.SynRTO != time.Second || l.SynRetries != 10 || l.SynLinearTimeouts != 4 || l.SynAckRetries != 5 ||
+	if l.SynRTO != time.Second || l.SynRetries != 6 || !l.SynTimeBound || l.SynLinearTimeouts != 4 || l.SynAckRetries != 5 ||
 		l.MinRTO != 200*ms || l.DelayedACK != 40*ms || l.TimeWaitDuration() != 60*time.Second ||
-		!l.ChallengeRST || !l.SynRcvdDupSynAck || !l.SynSentBadAckResend || !l.TimeWaitReopen {
+		!l.ChallengeRST || !l.SynRcvdDupSynAck || !l.SynRcvdDupSynAckRearm || !l.SynSentBadAckResend || !l.TimeWaitReopen {
 		t.Errorf("linux profile: %+v", l)
 	}
 	if _, err := Profile("bsd"); !errors.Is(err, ErrUnknownProfile) {

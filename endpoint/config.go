@@ -173,22 +173,35 @@ type Config struct {
 	// InitialRTO, MinRTO and MaxRTO bound the data retransmission timer
 	// (RFC 6298 §2: 1 s initial, 1 s minimum; a maximum of at least 60 s).
 	InitialRTO, MinRTO, MaxRTO time.Duration
-	// SynRTO is the first SYN retransmission timeout. The first
-	// SynLinearTimeouts+1 timeouts stay at SynRTO, then each doubles (Linux
-	// tcp_syn_linear_timeouts). SynRetries bounds the SYN retransmissions;
-	// 0 means no bound.
+	// SynRTO is the first SYN retransmission timeout. In SYN-SENT the
+	// first SynLinearTimeouts+1 timeouts stay at SynRTO, then each doubles
+	// (Linux tcp_syn_linear_timeouts).
 	SynRTO            time.Duration
 	SynLinearTimeouts int
-	SynRetries        int
+	// SynRetries is Linux's tcp_syn_retries: an active open gives up at the
+	// timeout that finds SynRetries+SynLinearTimeouts SYN retransmissions
+	// made in SYN-SENT (SynRetries in a simultaneous open's SYN-RECEIVED,
+	// tcp_write_timeout); 0 sends the SYN once, Unlimited never gives up
+	// (ConnectTimeout may still).
+	SynRetries int
+	// SynTimeBound also gives up, once a SYN was retransmitted, at the
+	// first timeout at least (2^(SynRetries+1)−1)·SynRTO after the first
+	// SYN, each doubling capped at MaxRTO (Linux's retransmits_timed_out
+	// with tcp_model_timeout): the time SynRetries doubling retransmissions
+	// would take, whatever the linear timeouts did.
+	SynTimeBound bool
 	// SynAckRTO and SynAckRetries are the same for the SYN-ACK of a
-	// passively opened connection (Linux tcp_synack_retries).
+	// passively opened connection (Linux tcp_synack_retries): the TCB is
+	// deleted at the timeout that finds SynAckRetries retransmissions made
+	// by the timer; 0 sends the SYN-ACK once, Unlimited never gives up.
 	SynAckRTO     time.Duration
 	SynAckRetries int
 	// ConnectTimeout bounds the time in SYN-SENT and SYN-RECEIVED (RFC 9293
 	// §3.8.3: R2 for a SYN at least 3 minutes); 0 means no bound.
 	ConnectTimeout time.Duration
 	// DataRetries is R2 for data and FIN segments as a count of
-	// retransmissions (Linux tcp_retries2); 0 means no bound.
+	// retransmissions (Linux tcp_retries2); 0 aborts at the first timeout,
+	// Unlimited never.
 	DataRetries int
 	// UserTimeout aborts a connection whose data stays unacknowledged this
 	// long (RFC 9293 §3.10.8); 0 means none.
@@ -209,8 +222,16 @@ type Config struct {
 	KeepCount    int
 
 	// SynRcvdDupSynAck answers a duplicate SYN in SYN-RECEIVED with a
-	// SYN-ACK at once (Linux) instead of RFC 9293's bare ACK.
+	// SYN-ACK at once (Linux) instead of RFC 9293's bare ACK. At a passive
+	// TCB the answer shares the OOWAckInterval limit with the
+	// connection's out-of-window ACKs (Linux's tcp_oow_rate_limited on the
+	// request socket).
 	SynRcvdDupSynAck bool
+	// SynRcvdDupSynAckRearm makes that answer at a passive TCB also
+	// restart the SYN-ACK timer at SynAckRTO·2^n from now, n the SYN-ACK
+	// timeouts so far (Linux's tcp_check_req: mod_timer_pending after the
+	// SYN-ACK). Only timer firings count against SynAckRetries.
+	SynRcvdDupSynAckRearm bool
 	// SynSentBadAckResend retransmits the SYN at once after answering an
 	// unacceptable ACK in SYN-SENT with a RST, if no SYN was resent yet
 	// (Linux).
@@ -221,6 +242,10 @@ type Config struct {
 	SynQueue, AcceptQueue int
 	ListenOverflow        OverflowPolicy
 }
+
+// Unlimited is the value of a retry count (SynRetries, SynAckRetries,
+// DataRetries) that sets no bound; 0 is a bound of zero retransmissions.
+const Unlimited = -1
 
 // Profiles lists the names Profile accepts.
 func Profiles() []string { return []string{"rfc9293", "linux"} }
@@ -245,9 +270,11 @@ var ErrUnknownProfile = errors.New("endpoint: unknown profile")
 //
 // "linux" models Linux 6.x defaults as measured on a real kernel: initial
 // SYN RTO 1 s, SYN retransmitted at 1,1,1,1,1 then 2,4,8,16,32 s
-// (tcp_syn_linear_timeouts=4) with 10 retransmissions; SYN-ACK RTO 1 s
-// doubling, 5 retries; a duplicate SYN in SYN-RECEIVED answered with a
-// SYN-ACK; data RTO floor 200 ms; delayed ACK 40 ms; TIME-WAIT 60 s (which
+// (tcp_syn_linear_timeouts=4) with tcp_syn_retries=6, so 6+4 = 10
+// retransmissions and failure at 131 s; SYN-ACK RTO 1 s doubling, 5
+// retries; a duplicate SYN in SYN-RECEIVED answered with a SYN-ACK (at
+// most one per 500 ms) that also restarts the SYN-ACK timer; data RTO
+// floor 200 ms; delayed ACK 40 ms; TIME-WAIT 60 s (which
 // only an active closer enters); challenge ACKs; an unacceptable ACK in
 // SYN-SENT draws RST seq=SEG.ACK and an immediate SYN retransmission; a new
 // SYN with a higher sequence number reopens TIME-WAIT with ISS = old
@@ -276,7 +303,10 @@ func Profile(name string) (Config, error) {
 		MinRTO:         time.Second,
 		MaxRTO:         60 * time.Second,
 		SynRTO:         time.Second,
+		SynRetries:     Unlimited,
 		SynAckRTO:      time.Second,
+		SynAckRetries:  Unlimited,
+		DataRetries:    Unlimited,
 		ConnectTimeout: 3 * time.Minute,
 		UserTimeout:    5 * time.Minute,
 		DelayedACK:     200 * time.Millisecond,
@@ -301,7 +331,8 @@ func Profile(name string) (Config, error) {
 		c.MinRTO = 200 * time.Millisecond
 		c.MaxRTO = 120 * time.Second
 		c.SynLinearTimeouts = 4
-		c.SynRetries = 10
+		c.SynRetries = 6
+		c.SynTimeBound = true
 		c.SynAckRetries = 5
 		c.ConnectTimeout = 0
 		c.DataRetries = 15
@@ -309,6 +340,7 @@ func Profile(name string) (Config, error) {
 		c.FinWait2Timeout = 60 * time.Second
 		c.DelayedACK = 40 * time.Millisecond
 		c.SynRcvdDupSynAck = true
+		c.SynRcvdDupSynAckRearm = true
 		c.SynSentBadAckResend = true
 		c.AcceptQueue = 4096
 		return c, nil
@@ -381,12 +413,15 @@ func (c *Config) Validate() error {
 	if c.MinRTO > c.MaxRTO {
 		bad("MinRTO", "%v exceeds MaxRTO %v", c.MinRTO, c.MaxRTO)
 	}
+	if c.SynLinearTimeouts < 0 {
+		bad("SynLinearTimeouts", "must not be negative, got %d", c.SynLinearTimeouts)
+	}
 	for _, n := range []struct {
 		name string
 		v    int
-	}{{"SynLinearTimeouts", c.SynLinearTimeouts}, {"SynRetries", c.SynRetries}, {"SynAckRetries", c.SynAckRetries}, {"DataRetries", c.DataRetries}} {
-		if n.v < 0 {
-			bad(n.name, "must not be negative, got %d", n.v)
+	}{{"SynRetries", c.SynRetries}, {"SynAckRetries", c.SynAckRetries}, {"DataRetries", c.DataRetries}} {
+		if n.v < 0 && n.v != Unlimited {
+			bad(n.name, "must be at least 0, or Unlimited (%d), got %d", Unlimited, n.v)
 		}
 	}
 	for _, d := range []struct {

@@ -21,10 +21,7 @@ func (t *tcb) otherArrives(seg *Segment) {
 	cfg := &s.cfg
 
 	if t.state == SynReceived && seg.Flags&(SYN|ACK|RST|FIN) == SYN && seg.Seq == t.irs && seg.Len == 0 && cfg.SynRcvdDupSynAck {
-		// Linux: a retransmitted SYN in SYN-RECEIVED is answered at once
-		// with a SYN-ACK (RFC 9293 would send <SEQ=SND.NXT><ACK=RCV.NXT>).
-		s.dropped(t.raddr, seg, NoteDuplicate, t.inc, t.state)
-		t.sendSYN(true)
+		t.dupSynArrives(seg)
 		return
 	}
 	segSeq := seg.Seq
@@ -202,6 +199,18 @@ func (t *tcb) challengeACK(seg *Segment) {
 // which keeps two desynchronized ends from an endless ACK storm. It
 // reports whether the ACK was sent.
 func (t *tcb) oowACK(n Note) bool {
+	if !t.oowAllowed() {
+		return false
+	}
+	t.sendACK(n)
+	return true
+}
+
+// oowAllowed is the limiter of oowACK, shared with the SYN-ACK that answers
+// a retransmitted SYN (Linux's tcp_oow_rate_limited on the request's
+// last_oow_ack_time): it reports whether an answer may go out now, and if
+// so records it. A refusal is counted in ACKsThrottled.
+func (t *tcb) oowAllowed() bool {
 	now := t.s.sim.Now()
 	if d := t.s.cfg.OOWAckInterval; d > 0 {
 		if t.oowSent && now.Sub(t.lastOOW) < d {
@@ -210,7 +219,6 @@ func (t *tcb) oowACK(n Note) bool {
 		}
 		t.oowSent, t.lastOOW = true, now
 	}
-	t.sendACK(n)
 	return true
 }
 

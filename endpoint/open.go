@@ -154,3 +154,25 @@ func (t *tcb) synReceivedAck(seg *Segment) bool {
 	}
 	return true
 }
+
+// dupSynArrives answers a retransmission of the SYN a SYN-RECEIVED TCB
+// holds with a SYN-ACK at once, as Linux does (Config.SynRcvdDupSynAck;
+// RFC 9293 §3.10.7.4, first, would send <SEQ=SND.NXT><ACK=RCV.NXT>, the
+// SYN being below the window). For a passive TCB (Linux's request socket,
+// tcp_check_req) the answer is rate limited like an out-of-window ACK
+// (oowAllowed), and with Config.SynRcvdDupSynAckRearm it restarts the
+// SYN-ACK timer at SynAckRTO·2^n from now, n the SYN-ACK timeouts so far
+// (mod_timer_pending with tcp_reqsk_timeout after tcp_rtx_synack). Neither
+// the answer nor the restart counts as a timeout: only timer firings
+// advance n and spend SynAckRetries (reqsk_timer_handler's num_timeout).
+func (t *tcb) dupSynArrives(seg *Segment) {
+	s := t.s
+	s.dropped(t.raddr, seg, NoteDuplicate, t.inc, t.state)
+	if t.passive && !t.oowAllowed() {
+		return
+	}
+	t.sendSYN(true)
+	if t.passive && s.cfg.SynRcvdDupSynAckRearm && t.timerArmed(tmRTO) {
+		t.setTimer(tmRTO, t.currentRTO())
+	}
+}

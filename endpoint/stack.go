@@ -300,6 +300,7 @@ func (s *Stack) open(lport uint16, raddr Addr, rport uint16, h Handler) Conn {
 	t.sndUna = iss
 	t.sndNxt = iss + 1
 	t.setState(SynSent, CauseActiveOpen)
+	t.synStart = s.sim.Now()
 	t.sendSYN(false)
 	t.startConnTimer()
 	return t.conn()

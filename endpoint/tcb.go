@@ -118,6 +118,7 @@ type tcb struct {
 	recover           Seq  // SND.NXT when the last timeout happened
 	inRecovery        bool // retransmitting what was outstanding at recover
 	synResent         bool
+	synStart          engine.Time // when an active open sent its first SYN
 
 	// ACK and keep-alive bookkeeping.
 	ackPending bool

@@ -1,6 +1,7 @@
 package endpoint
 
 import (
+	"math"
 	"time"
 
 	"tcpsim/engine"
@@ -138,16 +139,24 @@ func (t *tcb) rtoExpired() {
 	if t.sndUna == t.sndNxt && t.sent >= t.queued {
 		return // nothing outstanding
 	}
-	var limit int
+	limit, expired := cfg.DataRetries, false
 	switch {
-	case t.sndUna == t.iss && (t.state == SynSent || (t.state == SynReceived && !t.passive)):
+	case t.sndUna == t.iss && t.state == SynSent:
+		// Linux tcp_write_timeout: an active open in SYN-SENT gets
+		// tcp_syn_linear_timeouts more retransmissions than
+		// tcp_syn_retries.
 		limit = cfg.SynRetries
+		if limit != Unlimited {
+			limit += cfg.SynLinearTimeouts
+		}
+		expired = t.synTimedOut()
+	case t.sndUna == t.iss && t.state == SynReceived && !t.passive:
+		limit = cfg.SynRetries
+		expired = t.synTimedOut()
 	case t.sndUna == t.iss:
 		limit = cfg.SynAckRetries
-	default:
-		limit = cfg.DataRetries
 	}
-	if limit > 0 && t.backoff >= limit {
+	if expired || limit != Unlimited && t.backoff >= limit {
 		// R2 reached: close the connection (§3.8.3 (c)).
 		s.ctr.Timeouts++
 		t.finish(Closed, CauseRetransmitLimit, ReasonTimedOut)
@@ -160,6 +169,29 @@ func (t *tcb) rtoExpired() {
 	}
 	t.retransmitFront()
 	t.setTimer(tmRTO, t.currentRTO())
+}
+
+// synTimedOut is Config.SynTimeBound (Linux's retransmits_timed_out for
+// SYN-SENT and SYN-RECEIVED): once a SYN was retransmitted, the active open
+// expires when the time since its first SYN reaches what SynRetries
+// doubling timeouts from SynRTO would take (tcp_model_timeout: doubling
+// up to MaxRTO, then MaxRTO each).
+func (t *tcb) synTimedOut() bool {
+	cfg := &t.s.cfg
+	if !cfg.SynTimeBound || cfg.SynRetries == Unlimited || t.backoff == 0 {
+		return false
+	}
+	var bound time.Duration
+	rto, n := cfg.SynRTO, cfg.SynRetries+1
+	for ; n > 0 && rto < cfg.MaxRTO; n-- {
+		bound += rto
+		rto = min(2*rto, cfg.MaxRTO)
+	}
+	if n > 0 && time.Duration(n) > (math.MaxInt64-bound)/cfg.MaxRTO {
+		return false // beyond any simulated time
+	}
+	bound += time.Duration(n) * cfg.MaxRTO
+	return t.s.sim.Now().Sub(t.synStart) >= bound
 }
 
 // startRTT times the segment starting at seq (one sample per RTT).

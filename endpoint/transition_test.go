@@ -355,9 +355,9 @@ var variantTable = []struct {
 		c.KeepCount = 3
 	},
 		row{"ESTABLISHED", "timeout", Closed, ". . ."}},
-	{"user timeout", func(c *Config) { c.UserTimeout = 30 * time.Second; c.DataRetries = 0 },
+	{"user timeout", func(c *Config) { c.UserTimeout = 30 * time.Second; c.DataRetries = Unlimited },
 		row{"ESTABLISHED", "SEND and timeout", Closed, "P. P. P. P. P."}},
-	{"connect timeout", func(c *Config) { c.ConnectTimeout = 10 * time.Second; c.SynRetries = 0 },
+	{"connect timeout", func(c *Config) { c.ConnectTimeout = 10 * time.Second; c.SynRetries = Unlimited },
 		row{"SYN-SENT", "timeout", Closed, "S S S"}},
 }
 
