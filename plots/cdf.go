@@ -6,7 +6,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
@@ -22,16 +21,14 @@ type SampleSeries struct {
 // CDFOptions configures CDF.
 type CDFOptions struct {
 	Title, XLabel string
-	// YLabel defaults to "cumulative fraction".
+	// YLabel defaults to "Cumulative fraction".
 	YLabel string
 	// LogX puts x on a log scale; every finite sample must be positive.
-	LogX  bool
+	LogX bool
+	// XUnit is what the samples measure (see Unit).
+	XUnit Unit
 	Theme Theme
 }
-
-// cdfDashes tell the series apart in grey print: solid, dashed, dotted,
-// dash-dotted.
-var cdfDashes = [][]vg.Length{nil, {4, 2}, {1.2, 1.5}, {5, 1.5, 1.2, 1.5}, {2.5, 2.5}}
 
 // CDF draws the empirical distribution function of each series as a step
 // line, y from 0 to 1, x from 0 on a linear axis when no sample is
@@ -44,7 +41,7 @@ func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
 	}
 	th := opt.Theme.withDefaults()
 	if opt.YLabel == "" {
-		opt.YLabel = "cumulative fraction"
+		opt.YLabel = "Cumulative fraction"
 	}
 	p := th.newPlot(opt.Title, opt.XLabel, opt.YLabel)
 	setScales(p, opt.LogX, false)
@@ -54,8 +51,8 @@ func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
 		{Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"},
 	})
 	p.Add(th.grid())
-	fig := &Figure{Plot: p, Size: OneColumn, theme: th}
-	lowest := math.Inf(1)
+	fig := &Figure{Plot: p, Size: th.size(1), theme: th}
+	lowest, highest := math.Inf(1), 0.0
 	for k, s := range series {
 		e, err := NewECDF(plotter.Values(s.Samples))
 		if err != nil {
@@ -67,7 +64,12 @@ func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
 			}
 		}
 		lowest = math.Min(lowest, e.Min())
-		e.LineStyle = draw.LineStyle{Color: th.color(k), Width: th.LineWidth, Dashes: cdfDashes[k%len(cdfDashes)]}
+		for _, x := range s.Samples {
+			if finite(x) {
+				highest = math.Max(highest, math.Abs(x))
+			}
+		}
+		e.LineStyle = draw.LineStyle{Color: th.color(k), Width: th.LineWidth, Dashes: th.dashes(k)}
 		p.Add(e)
 		name := s.Name
 		if f := e.At(math.MaxFloat64); f < 1 {
@@ -75,6 +77,7 @@ func CDF(series []SampleSeries, opt CDFOptions) (*Figure, error) {
 		}
 		fig.Legend = append(fig.Legend, LegendEntry{Name: name, Thumbs: []plot.Thumbnailer{e}})
 	}
+	setAxisUnit(&p.X, opt.XUnit, opt.LogX, math.Max(highest, math.Abs(lowest)))
 	if !opt.LogX && lowest >= 0 {
 		p.X.Min = 0 // latencies and durations: start the axis at zero
 	}

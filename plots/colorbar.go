@@ -16,7 +16,10 @@ type colorBar struct {
 	color    func(t float64) color.Color
 	min, max float64
 	label    string
-	theme    Theme
+	// unit and scale print the ticks: values divided by scale (0: 1).
+	unit  Unit
+	scale float64
+	theme Theme
 }
 
 const (
@@ -31,7 +34,7 @@ func (b colorBar) ticks() []plot.Tick {
 		return []plot.Tick{{Value: b.min, Label: formatTick(b.min, 3)}}
 	}
 	var ts []plot.Tick
-	for _, t := range (niceTicks{N: 5}).Ticks(b.min, b.max) {
+	for _, t := range (unitTicks{N: 5, Unit: b.unit, Scale: b.scale}).Ticks(b.min, b.max) {
 		if t.Label != "" {
 			ts = append(ts, t)
 		}

@@ -78,6 +78,10 @@ type Figure struct {
 	side  sidePanel
 	// labelled are the plotters whose labels CheckLabels checks.
 	labelled []labelBoxer
+	// panels, if any, are small multiples drawn in a grid in place of
+	// Plot, whose title alone is drawn above them; a nil entry is an empty
+	// cell.
+	panels [][]*plot.Plot
 }
 
 // sidePanel is drawn to the right of the plot, aligned with its data area.
@@ -111,6 +115,10 @@ func (f *Figure) Draw(c draw.Canvas) {
 		}
 		c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, f.Note)
 		c.Max.Y -= sty.Rectangle(f.Note).Size().Y + th.LegendSize/2
+	}
+	if f.panels != nil {
+		drawPanels(c, f.panels)
+		return
 	}
 	if f.side != nil {
 		w := f.side.width()
@@ -172,4 +180,30 @@ func (f *Figure) Encode(w io.Writer, format Format) error {
 		return fmt.Errorf("plots: writing %s: %w", format, err)
 	}
 	return nil
+}
+
+// drawPanels draws a grid of plots on c, their data areas aligned.
+func drawPanels(c draw.Canvas, panels [][]*plot.Plot) {
+	rows, cols := len(panels), len(panels[0])
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(4)}
+	// plot.Align wants every cell filled: an empty one gets a blank plot.
+	grid := make([][]*plot.Plot, rows)
+	for r := range panels {
+		grid[r] = make([]*plot.Plot, cols)
+		for k, p := range panels[r] {
+			if p == nil {
+				p = plot.New()
+				p.HideAxes()
+			}
+			grid[r][k] = p
+		}
+	}
+	canvases := plot.Align(grid, tiles, c)
+	for r := range panels {
+		for k, p := range panels[r] {
+			if p != nil {
+				p.Draw(canvases[r][k])
+			}
+		}
+	}
 }

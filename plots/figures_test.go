@@ -6,78 +6,104 @@ import (
 	"testing"
 )
 
-// goldenCases are the figures compared with testdata/<name>_golden.png: every
-// kind of figure, and its options, on the small fixed inputs of
-// fixtures_test.go and ladder_fixtures_test.go.
+// goldenCases are the figures compared with testdata/<name>_<style>_golden.png,
+// each drawn in the paper and the slides style: every kind of figure, and
+// its options, on the small fixed inputs of fixtures_test.go and
+// ladder_fixtures_test.go.
 var goldenCases = []struct {
 	name string
-	draw func() (*Figure, error)
+	draw func(th Theme) (*Figure, error)
 }{
-	{"sweep_errorbars_logx", func() (*Figure, error) {
+	{"sweep_errorbars_logx", func(th Theme) (*Figure, error) {
 		return Sweep(sweepFixture(), SweepOptions{
-			XLabel: "loss probability p (each direction)", YLabel: "handshake time (s)", LogX: true,
+			XLabel: "Loss probability (each direction)", YLabel: "Mean connect time", LogX: true,
+			XUnit: Fraction, YUnit: Seconds, Theme: th,
 			Analytic: []Analytic{{Name: "model, three-way", F: handshakeCurve}},
 		})
 	}},
-	{"sweep_band_linear", func() (*Figure, error) {
+	{"sweep_band_linear", func(th Theme) (*Figure, error) {
 		return Sweep(sweepFixture(), SweepOptions{
-			Title: "Connection establishment under loss", XLabel: "loss probability p", YLabel: "handshake time (s)", Band: true,
+			Title: "Connection establishment under loss", XLabel: "Loss probability", YLabel: "Mean connect time",
+			XUnit: Fraction, YUnit: Seconds, Band: true, Theme: th,
 		})
 	}},
-	{"sweep_nominal_x", func() (*Figure, error) {
+	{"sweep_nominal_x", func(th Theme) (*Figure, error) {
 		return Sweep([]SweepSeries{
 			{Name: "weak ISNs", Points: []SweepPoint{{X: 0, Mean: 0, Lo: 0, Hi: 0}, {X: 1, Mean: 4100, Lo: 1500, Hi: 9800}, {X: 2, Mean: 20800, Lo: 17200, Hi: 24400}}},
 			{Name: "RFC 9293 ISNs", Points: []SweepPoint{{X: 0, Mean: 0, Lo: 0, Hi: 0}, {X: 1, Mean: 0, Lo: 0, Hi: 0}, {X: 2, Mean: 310, Lo: 120, Hi: 500}}},
-		}, SweepOptions{XLabel: "client TIME-WAIT", YLabel: "stale bytes accepted", XNames: []string{"2msl", "200ms", "none"}})
+		}, SweepOptions{XLabel: "TIME-WAIT length at client", YLabel: "Stale bytes accepted per run", YUnit: Bytes,
+			XNames: []string{"2 MSL", "200 ms", "none"}, Theme: th})
 	}},
-	{"cdf_linear", func() (*Figure, error) {
-		return CDF(cdfFixture(), CDFOptions{XLabel: "handshake latency (s)"})
+	{"sweep_counts", func(th Theme) (*Figure, error) {
+		return Sweep([]SweepSeries{{Name: "ghosts", Points: []SweepPoint{{X: 0, Mean: 0, Lo: 0, Hi: 0}, {X: 1, Mean: 2.3, Lo: 0.9, Hi: 4.1}}}},
+			SweepOptions{XLabel: "Handshake at server", YLabel: "Ghost connections per run", YUnit: Count,
+				XNames: []string{"three-way", "two-way"}, Theme: th})
 	}},
-	{"cdf_logx", func() (*Figure, error) {
-		return CDF(cdfFixture(), CDFOptions{XLabel: "handshake latency (s)", LogX: true})
+	{"cdf_linear", func(th Theme) (*Figure, error) {
+		return CDF(cdfFixture(), CDFOptions{XLabel: "Connect time per connection", XUnit: Seconds, Theme: th})
 	}},
-	{"occupancy_stacked", func() (*Figure, error) {
-		return StateOccupancy(occupancyFixture(), OccupancyOptions{Stacked: true})
+	{"cdf_logx", func(th Theme) (*Figure, error) {
+		return CDF(cdfFixture(), CDFOptions{XLabel: "Connect time per connection", XUnit: Seconds, LogX: true, Theme: th})
 	}},
-	{"occupancy_lines", func() (*Figure, error) {
-		return StateOccupancy(occupancyFixture(), OccupancyOptions{Title: "Client states, 5 connections/s"})
+	{"occupancy_stacked", func(th Theme) (*Figure, error) {
+		return StateOccupancy(occupancyFixture(), OccupancyOptions{Stacked: true, Theme: th})
 	}},
-	{"heat_annotated", func() (*Figure, error) {
+	{"occupancy_lines", func(th Theme) (*Figure, error) {
+		return StateOccupancy(occupancyFixture(), OccupancyOptions{Title: "Client states, 5 connections/s", Theme: th})
+	}},
+	{"occupancy_ends_panels", func(th Theme) (*Figure, error) {
+		return StateOccupancyPanels(occupancyPanelsFixture(), OccupancyOptions{Title: "Who holds TIME-WAIT", Theme: th})
+	}},
+	{"heat_annotated", func(th Theme) (*Figure, error) {
 		return Heat(heatFixture(), HeatOptions{
-			XLabel: "loss probability p", YLabel: "round-trip time", ZLabel: "handshake time (s)", Annotate: true,
+			XLabel: "Loss probability", YLabel: "Round-trip time", ZLabel: "Mean connect time", ZUnit: Seconds, Annotate: true, Theme: th,
 		})
 	}},
-	{"coverage_rfc9293", func() (*Figure, error) {
-		return TransitionCoverage(coverageFixture(), CoverageOptions{})
+	{"heat_crowded", func(th Theme) (*Figure, error) {
+		return Heat(heatCrowdedFixture(), HeatOptions{
+			XLabel: "Maximum segment lifetime", YLabel: "Arrival rate", ZLabel: "Stale segments accepted per run", ZUnit: Count, Annotate: true, Theme: th,
+		})
 	}},
-	{"ladder_handshake", func() (*Figure, error) {
+	{"coverage_rfc9293", func(th Theme) (*Figure, error) {
+		return TransitionCoverage(coverageFixture(), CoverageOptions{Theme: th})
+	}},
+	{"ladder_handshake", func(th Theme) (*Figure, error) {
 		tls, segs := ladderHandshake()
-		return LadderDiagram(tls, segs, LadderOptions{})
+		return LadderDiagram(tls, segs, LadderOptions{Theme: th})
 	}},
-	{"ladder_handshake_linear", func() (*Figure, error) {
+	{"ladder_handshake_linear", func(th Theme) (*Figure, error) {
 		tls, segs := ladderHandshake()
-		return LadderDiagram(tls, segs, LadderOptions{Scale: Linear, Start: 0.9, End: 1.4})
+		return LadderDiagram(tls, segs, LadderOptions{Scale: Linear, Start: 0.9, End: 1.4, Theme: th})
 	}},
-	{"ladder_busy", func() (*Figure, error) {
+	{"ladder_busy", func(th Theme) (*Figure, error) {
 		tls, segs := ladderBusy()
-		return LadderDiagram(tls, segs, LadderOptions{Title: "40 segments, three losses"})
+		return LadderDiagram(tls, segs, LadderOptions{Title: "40 segments, three losses", Theme: th})
 	}},
-	{"ladder_three", func() (*Figure, error) {
+	{"ladder_three", func(th Theme) (*Figure, error) {
 		tls, segs := ladderThree()
-		return LadderDiagram(tls, segs, LadderOptions{})
+		return LadderDiagram(tls, segs, LadderOptions{Theme: th})
 	}},
 }
 
-// goldenFigures draws every golden case.
+// goldenStyles are the styles every golden case is drawn in.
+var goldenStyles = []struct {
+	name  string
+	theme Theme
+}{{"paper", PaperTheme}, {"slides", SlidesTheme}}
+
+// goldenFigures draws every golden case in every style, keyed
+// name_style.
 func goldenFigures(t *testing.T) map[string]*Figure {
 	t.Helper()
 	figs := map[string]*Figure{}
 	for _, c := range goldenCases {
-		fig, err := c.draw()
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+		for _, st := range goldenStyles {
+			fig, err := c.draw(st.theme)
+			if err != nil {
+				t.Fatalf("%s, %s: %v", c.name, st.name, err)
+			}
+			figs[c.name+"_"+st.name] = fig
 		}
-		figs[c.name] = fig
 	}
 	return figs
 }
@@ -106,22 +132,24 @@ func TestLadderLabelsDoNotOverlap(t *testing.T) {
 		if !strings.HasPrefix(c.name, "ladder") {
 			continue
 		}
-		t.Run(c.name, func(t *testing.T) {
-			fig, err := c.draw()
-			if err != nil {
-				t.Fatal(err)
-			}
-			boxes, _ := fig.LabelBoxes()
-			if len(boxes) == 0 {
-				t.Fatal("no label boxes recorded")
-			}
-			if err := fig.CheckLabels(); err != nil {
-				t.Error(err)
-			}
-			fig.Size.Height /= 5
-			if err := fig.CheckLabels(); err == nil {
-				t.Error("squeezed to a fifth of its height: no overlap found")
-			}
-		})
+		for _, st := range goldenStyles {
+			t.Run(c.name+"_"+st.name, func(t *testing.T) {
+				fig, err := c.draw(st.theme)
+				if err != nil {
+					t.Fatal(err)
+				}
+				boxes, _ := fig.LabelBoxes()
+				if len(boxes) == 0 {
+					t.Fatal("no label boxes recorded")
+				}
+				if err := fig.CheckLabels(); err != nil {
+					t.Error(err)
+				}
+				fig.Size.Height /= 5
+				if err := fig.CheckLabels(); err == nil {
+					t.Error("squeezed to a fifth of its height: no overlap found")
+				}
+			})
+		}
 	}
 }

@@ -134,3 +134,50 @@ func coverageFixture() []Transition {
 		{"ESTABLISHED", "LISTEN", 2},
 	}
 }
+
+// occupancyPanelsFixture is two sweep points of a busy server, by end:
+// when the server closes, it holds the TIME-WAITs; when the client closes,
+// the client does.
+func occupancyPanelsFixture() []OccupancyPanel {
+	var out []OccupancyPanel
+	for _, closer := range []string{"server", "client"} {
+		var o Occupancy
+		for t := 0.0; t <= 60; t += 1 {
+			o.Time = append(o.Time, t)
+		}
+		for _, end := range []string{"client", "server"} {
+			tw := StateCounts{State: "TIME-WAIT", End: end, Counts: make([]float64, len(o.Time))}
+			est := StateCounts{State: "ESTABLISHED", End: end, Counts: make([]float64, len(o.Time))}
+			for i, t := range o.Time {
+				est.Counts[i] = 12 + float64(i%3)
+				if end == closer {
+					tw.Counts[i] = 500 * math.Min(t, 40)
+					if t > 40 {
+						tw.Counts[i] = math.Max(0, 20000-500*(t-40))
+					}
+				}
+			}
+			o.States = append(o.States, est, tw)
+		}
+		out = append(out, OccupancyPanel{Title: "close: " + closer, Occupancy: o})
+	}
+	return out
+}
+
+// heatCrowdedFixture is a metric over ten MSL values (long labels, as a
+// log sweep of durations prints them) and six arrival rates, with counts
+// in the thousands.
+func heatCrowdedFixture() Grid {
+	g := Grid{Y: []string{"50/s", "100/s", "200/s", "500/s", "1000/s", "2000/s"}}
+	for i := 0; i < 10; i++ {
+		g.X = append(g.X, FormatValue(0.1*math.Pow(2, float64(i)), Seconds))
+	}
+	for j := range g.Y {
+		row := make([]float64, len(g.X))
+		for i := range row {
+			row[i] = math.Round(float64((j+1)*(i+1)*(i+1)) * 31)
+		}
+		g.Z = append(g.Z, row)
+	}
+	return g
+}

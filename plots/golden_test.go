@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,9 @@ const (
 func checkGolden(t *testing.T, name string, fig *Figure) {
 	t.Helper()
 	fig.DPI = goldenDPI
+	if strings.HasSuffix(name, "_slides") {
+		fig.DPI = goldenDPI / 2 // slides are more than twice as large
+	}
 	var buf bytes.Buffer
 	if err := fig.Encode(&buf, PNG); err != nil {
 		t.Fatalf("Encode: %v", err)

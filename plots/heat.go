@@ -3,9 +3,13 @@ package plots
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // Grid is a metric over a two-parameter sweep, from summary.csv: the swept
@@ -27,10 +31,15 @@ func (g gridMatrix) At(row, col int) float64 { return g.Z[row][col] }
 // HeatOptions configures Heat.
 type HeatOptions struct {
 	Title, XLabel, YLabel string
-	// ZLabel names the metric beside the colour bar.
+	// ZLabel names the metric beside the colour bar, and ZUnit says what
+	// it measures: the bar's ticks are in the unit's scale, named after the
+	// label (see Unit).
 	ZLabel string
-	// Annotate writes each cell's value in it, formatted by Format
-	// (default "%.3g").
+	ZUnit  Unit
+	// Annotate writes each cell's value in it: by Format if given (a fmt
+	// verb such as "%.3g"), otherwise in the colour bar's scale with three
+	// significant digits, counts as integers and thousands as "12.3k". A
+	// value too wide for its cell is left out, in every cell alike.
 	Annotate bool
 	Format   string
 	// Min and Max fix the colour scale, so that several heat maps can share
@@ -68,8 +77,16 @@ func Heat(g Grid, opt HeatOptions) (*Figure, error) {
 	}
 	th := opt.Theme.withDefaults()
 	cells.Annotate = opt.Annotate
+	bar := colorBar{color: cells.Color, min: cells.Min, max: cells.Max, label: opt.ZLabel, unit: opt.ZUnit, theme: th}
+	sc, suffix := opt.ZUnit.axisScale(math.Max(math.Abs(cells.Min), math.Abs(cells.Max)))
+	if bar.label != "" && !strings.HasSuffix(bar.label, ")") {
+		bar.label += suffix
+	}
+	bar.scale = sc.div
 	if opt.Format != "" {
 		cells.Format = opt.Format
+	} else {
+		cells.Label = func(v float64) string { return cellValue(v/sc.div, opt.ZUnit == Count) }
 	}
 	cells.TextStyle = th.text(th.NoteSize)
 
@@ -77,9 +94,86 @@ func Heat(g Grid, opt HeatOptions) (*Figure, error) {
 	p.Add(cells)
 	nominal(&p.X, g.X)
 	nominal(&p.Y, g.Y)
-	fig := &Figure{Plot: p, Size: OneColumn.WithHeight(2.6 * vg.Inch), theme: th,
-		side: colorBar{color: cells.Color, min: cells.Min, max: cells.Max, label: opt.ZLabel, theme: th}}
+	fig := &Figure{Plot: p, Size: th.size(2.6 / 2.4), theme: th, side: bar}
+	fitNominalLabels(p, fig.Size, bar.width(), len(g.X), len(g.Y))
 	return fig, nil
+}
+
+// cellValue prints a heat-map cell's value: an integer count as it is up
+// to 9999 and in thousands above ("12.3k"), anything else with three
+// significant digits.
+func cellValue(v float64, count bool) string {
+	if a := math.Abs(v); a >= 1e4 {
+		switch {
+		case a >= 1e9:
+			return trimNumber(strconv.FormatFloat(v/1e9, 'f', sigDecimals(v/1e9, 3), 64)) + "G"
+		case a >= 1e6:
+			return trimNumber(strconv.FormatFloat(v/1e6, 'f', sigDecimals(v/1e6, 3), 64)) + "M"
+		}
+		return trimNumber(strconv.FormatFloat(v/1e3, 'f', sigDecimals(v/1e3, 3), 64)) + "k"
+	}
+	if count && v == math.Trunc(v) {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return trimNumber(strconv.FormatFloat(v, 'f', sigDecimals(v, 3), 64))
+}
+
+// fitNominalLabels keeps the tick labels of a heat map's nominal axes
+// apart. It estimates the cell size from the figure size, the colour bar
+// and the y labels; x labels wider than a cell are turned 45° and, if
+// their rows are still closer than a line apart, 90°, and then only every
+// k-th is kept; y labels closer than a line are thinned the same way.
+func fitNominalLabels(p *plot.Plot, size Size, side vg.Length, nx, ny int) {
+	xs, ys := p.X.Tick.Marker.Ticks(0, 0), p.Y.Tick.Marker.Ticks(0, 0)
+	widest := func(sty text.Style, ts []plot.Tick) vg.Length {
+		var w vg.Length
+		for _, t := range ts {
+			w = max(w, sty.Width(t.Label))
+		}
+		return w
+	}
+	lh := p.X.Tick.Label.Height("0")
+	ylab := p.Y.Label.TextStyle.Height("0") * 1.5
+	dataW := size.Width - vg.Points(8) - side - widest(p.Y.Tick.Label, ys) - ylab
+	cellW := dataW / vg.Length(max(nx, 1))
+	if widest(p.X.Tick.Label, xs) > cellW*0.9 {
+		switch {
+		case lh*1.5 <= cellW:
+			p.X.Tick.Label.Rotation = math.Pi / 4
+		default:
+			p.X.Tick.Label.Rotation = math.Pi / 2
+			p.X.Tick.Label.YAlign = draw.YCenter
+			thin(&p.X, xs, int(math.Ceil(float64(lh*1.2/cellW))))
+		}
+		p.X.Tick.Label.XAlign = draw.XRight
+		if p.X.Tick.Label.YAlign != draw.YCenter {
+			p.X.Tick.Label.YAlign = draw.YTop
+		}
+	}
+	xh := widest(p.X.Tick.Label, xs)
+	if p.X.Tick.Label.Rotation == 0 {
+		xh = lh
+	}
+	dataH := size.Height - vg.Points(40) - xh
+	cellH := dataH / vg.Length(max(ny, 1))
+	if k := int(math.Ceil(float64(lh * 1.1 / cellH))); k > 1 {
+		thin(&p.Y, ys, k)
+	}
+}
+
+// thin keeps the label of every k-th tick of a nominal axis.
+func thin(a *plot.Axis, ts []plot.Tick, k int) {
+	if k <= 1 {
+		return
+	}
+	out := make([]plot.Tick, len(ts))
+	for i, t := range ts {
+		out[i].Value = t.Value
+		if i%k == 0 {
+			out[i].Label = t.Label
+		}
+	}
+	a.Tick.Marker = plot.ConstantTicks(out)
 }
 
 // nominal makes a an axis of names at 0, 1, …, with no tick marks and no

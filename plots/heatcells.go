@@ -26,10 +26,13 @@ type HeatCells struct {
 	Color func(t float64) color.Color
 	// Min and Max are the values at the two ends of the colour map.
 	Min, Max float64
-	// Annotate writes each cell's value in it, formatted by Format
-	// (default "%.3g"), in black or white, whichever reads better.
+	// Annotate writes each cell's value in it, printed by Label if set,
+	// else formatted by Format (default "%.3g"), in black or white,
+	// whichever reads better. If one value is too wide for its cell, no
+	// cell is annotated.
 	Annotate bool
 	Format   string
+	Label    func(v float64) string
 	// TextStyle is the style of the annotations.
 	TextStyle text.Style
 
@@ -78,6 +81,21 @@ func (h *HeatCells) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
 	sty := h.TextStyle
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	label := h.Label
+	if label == nil {
+		label = func(v float64) string { return fmt.Sprintf(h.Format, v) }
+	}
+	annotate := h.Annotate
+	if annotate && h.cols > 0 && h.rows > 0 {
+		cw := trX(0.5) - trX(-0.5)
+		ch := trY(0.5) - trY(-0.5)
+		for _, v := range h.z {
+			if !math.IsNaN(v) && (sty.Width(label(v)) > cw-vg.Points(2) || sty.Height("0") > ch) {
+				annotate = false
+				break
+			}
+		}
+	}
 	for i := 0; i < h.rows; i++ {
 		for j := 0; j < h.cols; j++ {
 			v := h.z[i*h.cols+j]
@@ -93,9 +111,9 @@ func (h *HeatCells) Plot(c draw.Canvas, plt *plot.Plot) {
 			}
 			col := h.Color(h.norm(v))
 			c.FillPolygon(col, rect)
-			if h.Annotate {
+			if annotate {
 				sty.Color = textOn(col)
-				c.FillText(sty, ctr, fmt.Sprintf(h.Format, v))
+				c.FillText(sty, ctr, label(v))
 			}
 		}
 	}

@@ -437,12 +437,12 @@ func LadderDiagram(timelines []Timeline, segs []Segment, opt LadderOptions) (*Fi
 
 // size returns the figure size of the ladder: wide enough for the state
 // names beside the outer timelines and, between neighbouring timelines,
-// for the longest segment label (at least one column, at most two), and
-// 12 to 28 points a row.
+// for the longest segment label (at least the theme's width, at most about
+// twice it), and 12 to 28 points a row at the paper style's text size.
 func (l *Ladder) size(th Theme, title bool) Size {
 	rows := len(l.rows)
 	rowH := math.Max(12, math.Min(28, 360/float64(max(rows, 1))))
-	h := vg.Points(rowH*float64(rows) + 70)
+	h := vg.Points(rowH*float64(rows)+70) * th.scale()
 	if title {
 		h += th.TitleSize * 1.5
 	}
@@ -459,9 +459,9 @@ func (l *Ladder) size(th Theme, title bool) Size {
 	for _, s := range l.segs {
 		label = max(label, l.TextStyle.Width(s.Label+s.Kind.suffix()))
 	}
-	gap := max(label*1.15, vg.Points(90))
+	gap := max(label*1.15, vg.Points(90)*th.scale())
 	axis := 4 * th.TickSize * 2.2 // the time ticks and their axis label
 	w := axis + states[0] + states[1] + 2*vg.Points(ladderBand+ladderStateX+4) + gap*vg.Length(len(l.names)-1)
-	w = min(max(w, OneColumn.Width), TwoColumn.Width)
+	w = min(max(w, th.Size.Width), 2.05*th.Size.Width)
 	return Size{Width: w, Height: h}
 }

@@ -23,7 +23,7 @@ const legendThumbWidth = 14
 func drawLegendStrip(c draw.Canvas, entries []LegendEntry, th Theme) vg.Length {
 	sty := th.text(th.LegendSize)
 	sty.YAlign = draw.YCenter
-	thumbW := vg.Points(legendThumbWidth)
+	thumbW := vg.Points(legendThumbWidth) * th.scale()
 	gap := th.LegendSize / 3
 	sep := th.LegendSize * 1.3
 	ext := sty.FontExtents()

@@ -2,11 +2,12 @@ package plots
 
 import (
 	"fmt"
-	"image/color"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
@@ -16,6 +17,17 @@ import (
 type StateCounts struct {
 	State  string
 	Counts []float64
+	// End is the end of the connections counted, such as "client" or
+	// "server"; "" counts both. The same state may appear once per end.
+	End string
+}
+
+// name is the counts' name in a legend: "TIME-WAIT (server)".
+func (s StateCounts) name() string {
+	if s.End == "" {
+		return s.State
+	}
+	return s.State + " (" + s.End + ")"
 }
 
 // Occupancy is the state occupancy of a run over time, from timeseries.csv:
@@ -29,7 +41,8 @@ type Occupancy struct {
 // OccupancyOptions configures StateOccupancy.
 type OccupancyOptions struct {
 	Title string
-	// XLabel defaults to "time (s)" and YLabel to "connections".
+	// XLabel defaults to "Time" and YLabel to "Connections"; the x axis is
+	// in seconds (its label gets the unit) and the y axis counts.
 	XLabel, YLabel string
 	// Stacked stacks the states as filled areas, the focus state at the
 	// bottom, so the total is the top edge; otherwise each state is a line.
@@ -69,10 +82,10 @@ func checkOccupancy(o Occupancy) error {
 	}
 	seen := map[string]bool{}
 	for _, s := range o.States {
-		if seen[s.State] {
-			return fmt.Errorf("%w: occupancy state %q given twice", ErrInvalid, s.State)
+		if seen[s.name()] {
+			return fmt.Errorf("%w: occupancy state %q given twice", ErrInvalid, s.name())
 		}
-		seen[s.State] = true
+		seen[s.name()] = true
 		if len(s.Counts) != len(o.Time) {
 			return fmt.Errorf("%w: occupancy state %q has %d counts for %d times", ErrLength, s.State, len(s.Counts), len(o.Time))
 		}
@@ -88,91 +101,219 @@ func checkOccupancy(o Occupancy) error {
 	return nil
 }
 
+// OccupancyPanel is one small multiple of StateOccupancyPanels: the
+// occupancy of one run, such as one sweep point's, under its own title.
+type OccupancyPanel struct {
+	Title string
+	Occupancy
+}
+
 // StateOccupancy draws the number of connections in each state over time,
 // the focus state (TIME-WAIT by default) in vermillion and the others in
-// soft colours grouped by phase of the connection. States are ordered as in
-// RFC 9293, any others after them. It returns ErrNoData for no times or no
-// states, ErrLength for a state with as many counts as times, ErrNotFinite
-// for a NaN or infinite value, and ErrInvalid for times that do not
-// increase, a negative count or a state given twice.
+// soft colours grouped by phase of the connection; counts of the server
+// end are dashed, the client's solid. States are ordered as in RFC 9293,
+// any others after them. It returns ErrNoData for no times or no states,
+// ErrLength for a state with as many counts as times, ErrNotFinite for a
+// NaN or infinite value, and ErrInvalid for times that do not increase, a
+// negative count or a state given twice for one end.
 func StateOccupancy(o Occupancy, opt OccupancyOptions) (*Figure, error) {
-	if err := checkOccupancy(o); err != nil {
-		return nil, err
+	return StateOccupancyPanels([]OccupancyPanel{{Occupancy: o}}, opt)
+}
+
+// StateOccupancyPanels draws several occupancies as small multiples, such
+// as one per sweep point: a grid of panels (one or two columns) with one
+// y scale, one legend and the axis labels along the outer edges. Each
+// panel is drawn as StateOccupancy draws its only one; the errors are
+// StateOccupancy's, for the first panel that has one.
+func StateOccupancyPanels(panels []OccupancyPanel, opt OccupancyOptions) (*Figure, error) {
+	if len(panels) == 0 {
+		return nil, fmt.Errorf("occupancy: %w (no panels)", ErrNoData)
+	}
+	for k, pn := range panels {
+		if err := checkOccupancy(pn.Occupancy); err != nil {
+			if len(panels) > 1 {
+				return nil, fmt.Errorf("panel %d (%q): %w", k, pn.Title, err)
+			}
+			return nil, err
+		}
 	}
 	th := opt.Theme.withDefaults()
 	if opt.XLabel == "" {
-		opt.XLabel = "time (s)"
+		opt.XLabel = "Time"
 	}
 	if opt.YLabel == "" {
-		opt.YLabel = "connections"
+		opt.YLabel = "Connections"
 	}
 	if opt.Focus == "" {
 		opt.Focus = "TIME-WAIT"
 	}
-	var kept []StateCounts
-	for _, s := range o.States {
-		if opt.KeepEmpty || s.State == opt.Focus || !allZero(s.Counts) {
-			kept = append(kept, s)
+	// The curves every panel draws: those not empty in some panel.
+	type key struct{ state, end string }
+	var keys []key
+	var ends []string
+	nonEmpty := map[key]bool{}
+	ymax, tmax := 0.0, 0.0
+	for _, pn := range panels {
+		tmax = max(tmax, pn.Time[len(pn.Time)-1])
+		total := make([]float64, len(pn.Time))
+		for _, s := range pn.States {
+			k := key{s.State, s.End}
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+			if s.End != "" && !slices.Contains(ends, s.End) {
+				ends = append(ends, s.End)
+			}
+			if !allZero(s.Counts) {
+				nonEmpty[k] = true
+			}
+			for i, v := range s.Counts {
+				total[i] += v
+				ymax = max(ymax, v)
+			}
+		}
+		if opt.Stacked {
+			for _, v := range total {
+				ymax = max(ymax, v)
+			}
 		}
 	}
-	rank := func(s StateCounts) int {
-		if s.State == opt.Focus {
+	keys = slices.DeleteFunc(keys, func(k key) bool { return !opt.KeepEmpty && k.state != opt.Focus && !nonEmpty[k] })
+	rank := func(k key) int {
+		if k.state == opt.Focus {
 			return -1
 		}
-		if i := stateIndex(s.State); i >= 0 {
+		if i := stateIndex(k.state); i >= 0 {
 			return i
 		}
 		return len(RFC9293States)
 	}
-	sort.SliceStable(kept, func(a, b int) bool { return rank(kept[a]) < rank(kept[b]) })
+	sort.SliceStable(keys, func(a, b int) bool {
+		if ra, rb := rank(keys[a]), rank(keys[b]); ra != rb {
+			return ra < rb
+		}
+		return slices.Index(ends, keys[a].end) < slices.Index(ends, keys[b].end)
+	})
+	dashes := func(k key) []vg.Length {
+		if len(ends) > 0 {
+			return th.dashes(max(slices.Index(ends, k.end), 0))
+		}
+		return nil
+	}
 
-	p := th.newPlot(opt.Title, opt.XLabel, opt.YLabel)
-	p.Add(th.grid())
-	fig := &Figure{Plot: p, Size: OneColumn, theme: th}
-	if opt.Stacked {
-		sa, err := NewStackedArea(layers{time: o.Time, states: kept})
-		if err != nil {
-			return nil, err
-		}
-		sa.Colors = make([]color.Color, 0, len(kept))
-		for _, s := range kept {
-			c := stateColor(s.State, false)
-			if s.State == opt.Focus {
-				c = focusColor
+	fig := &Figure{theme: th}
+	cols := 1
+	if len(panels) > 1 {
+		cols = 2
+	}
+	rows := (len(panels) + cols - 1) / cols
+	for r := 0; r < rows; r++ {
+		var row []*plot.Plot
+		for c := 0; c < cols; c++ {
+			k := r*cols + c
+			if k >= len(panels) {
+				row = append(row, nil)
+				continue
 			}
-			sa.Colors = append(sa.Colors, c)
+			pn := panels[k]
+			title := pn.Title
+			if len(panels) == 1 {
+				title = opt.Title
+			}
+			xl, yl := opt.XLabel, opt.YLabel
+			if r != rows-1 && k+cols < len(panels) {
+				xl = ""
+			}
+			if c != 0 {
+				yl = ""
+			}
+			p := th.newPlot(title, xl, yl)
+			if len(panels) > 1 {
+				p.Title.TextStyle.Font.Size = th.LabelSize
+			}
+			p.Add(th.grid())
+			setAxisUnit(&p.X, Seconds, false, tmax)
+			setAxisUnit(&p.Y, Count, false, ymax)
+			if xl == "" {
+				p.X.Label.Text = ""
+			}
+			if yl == "" {
+				p.Y.Label.Text = ""
+			}
+			p.Y.Min, p.Y.Max = 0, max(ymax, 1)
+			p.X.Min, p.X.Max = 0, tmax
+			counts := func(k key) []float64 {
+				for _, s := range pn.States {
+					if s.State == k.state && s.End == k.end {
+						return s.Counts
+					}
+				}
+				return make([]float64, len(pn.Time))
+			}
+			legend := len(fig.Legend) == 0
+			if opt.Stacked {
+				ls := make([]StateCounts, len(keys))
+				for i, k := range keys {
+					ls[i] = StateCounts{State: k.state, End: k.end, Counts: counts(k)}
+				}
+				sa, err := NewStackedArea(layers{time: pn.Time, states: ls})
+				if err != nil {
+					return nil, err
+				}
+				for _, k := range keys {
+					c := stateColor(k.state, false)
+					if k.state == opt.Focus {
+						c = focusColor
+					}
+					sa.Colors = append(sa.Colors, c)
+				}
+				sa.LineStyle = draw.LineStyle{Color: colWhite, Width: th.LineWidth / 3}
+				p.Add(sa)
+				for l, k := range keys {
+					if legend {
+						fig.Legend = append(fig.Legend, LegendEntry{Name: StateCounts{State: k.state, End: k.end}.name(), Thumbs: []plot.Thumbnailer{sa.Thumbnailer(l)}})
+					}
+				}
+			} else {
+				var focus []plot.Plotter
+				for _, k := range keys {
+					cs := counts(k)
+					xys := make(plotter.XYs, len(pn.Time))
+					for i := range xys {
+						xys[i].X, xys[i].Y = pn.Time[i], cs[i]
+					}
+					l, err := plotter.NewLine(xys)
+					if err != nil {
+						return nil, fmt.Errorf("occupancy state %q: %w", k.state, err)
+					}
+					l.LineStyle = draw.LineStyle{Color: stateColor(k.state, true), Width: th.LineWidth * 0.8, Dashes: dashes(k)}
+					if k.state == opt.Focus {
+						l.LineStyle = draw.LineStyle{Color: focusColor, Width: th.LineWidth * 2, Dashes: dashes(k)}
+						focus = append(focus, l)
+					} else {
+						p.Add(l)
+					}
+					if legend {
+						fig.Legend = append(fig.Legend, LegendEntry{Name: StateCounts{State: k.state, End: k.end}.name(), Thumbs: []plot.Thumbnailer{l}})
+					}
+				}
+				p.Add(focus...) // on top of the others
+			}
+			row = append(row, p)
 		}
-		sa.LineStyle = draw.LineStyle{Color: colWhite, Width: th.LineWidth / 3}
-		p.Add(sa)
-		for l, s := range kept {
-			fig.Legend = append(fig.Legend, LegendEntry{Name: s.State, Thumbs: []plot.Thumbnailer{sa.Thumbnailer(l)}})
-		}
-		p.Y.Min = 0
+		fig.panels = append(fig.panels, row)
+	}
+	if len(panels) == 1 {
+		fig.Plot = fig.panels[0][0]
+		fig.panels = nil
+		fig.Size = th.size(1)
 		return fig, nil
 	}
-	var focus plot.Plotter
-	for _, s := range kept {
-		xys := make(plotter.XYs, len(o.Time))
-		for i := range xys {
-			xys[i].X, xys[i].Y = o.Time[i], s.Counts[i]
-		}
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return nil, fmt.Errorf("occupancy state %q: %w", s.State, err)
-		}
-		l.LineStyle = draw.LineStyle{Color: stateColor(s.State, true), Width: th.LineWidth * 0.8}
-		if s.State == opt.Focus {
-			l.LineStyle = draw.LineStyle{Color: focusColor, Width: th.LineWidth * 2}
-			focus = l
-		} else {
-			p.Add(l)
-		}
-		fig.Legend = append(fig.Legend, LegendEntry{Name: s.State, Thumbs: []plot.Thumbnailer{l}})
+	fig.Plot = th.newPlot(opt.Title, "", "")
+	fig.Size = Size{Width: th.Size.Width * vg.Length(cols) * 0.9, Height: th.Size.Height * (0.35 + 0.55*vg.Length(rows))}
+	if cols == 1 {
+		fig.Size.Width = th.Size.Width
 	}
-	if focus != nil {
-		p.Add(focus) // on top of the others
-	}
-	p.Y.Min = 0
 	return fig, nil
 }
 

@@ -51,6 +51,10 @@ type SweepOptions struct {
 	Band bool
 	// Analytic curves are drawn as dashed dark lines over the data.
 	Analytic []Analytic
+	// XUnit and YUnit are what x and y measure: they choose the tick
+	// labels and the unit appended to each label (see Unit). A label that
+	// already ends in ")" is left as it is.
+	XUnit, YUnit Unit
 	// XNames makes x a nominal axis: the points' X are indices into it
 	// (0, 1, …), labelled with the names, for a parameter whose values are
 	// not numbers (time_wait: [2msl, 200ms, none]). Points are not joined
@@ -165,9 +169,10 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 		p.X.Tick.Length = vg.Points(3) // points sit on the ticks, unlike a heat map's cells
 	}
 	p.Add(th.grid())
-	fig := &Figure{Plot: p, Size: OneColumn, theme: th}
+	fig := &Figure{Plot: p, Size: th.size(1), theme: th}
 
 	xmin, xmax := math.Inf(1), math.Inf(-1)
+	var ymag float64
 	var lines []plot.Plotter
 	for k, s := range series {
 		all, withCI, err := checkSweepSeries(k, s, opt)
@@ -186,6 +191,12 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 			}
 		}
 		xmin, xmax = math.Min(xmin, all[0].X), math.Max(xmax, all[len(all)-1].X)
+		for _, pt := range all {
+			ymag = math.Max(ymag, math.Abs(pt.Mean))
+			if finite(pt.Hi) {
+				ymag = math.Max(ymag, math.Max(math.Abs(pt.Lo), math.Abs(pt.Hi)))
+			}
+		}
 		col := th.color(k)
 		entry := LegendEntry{Name: s.Name}
 		if len(withCI) > 0 {
@@ -203,7 +214,7 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 					return nil, fmt.Errorf("sweep series %d (%q): %w", k, s.Name, err)
 				}
 				eb.LineStyle = draw.LineStyle{Color: col, Width: th.LineWidth * 0.6}
-				eb.CapWidth = vg.Points(4)
+				eb.CapWidth = vg.Points(4) * th.scale()
 				lines = append(lines, eb)
 			}
 		}
@@ -211,11 +222,11 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sweep series %d (%q): %w", k, s.Name, err)
 		}
-		l.LineStyle = draw.LineStyle{Color: col, Width: th.LineWidth}
-		sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.2), Shape: sweepGlyphs[k%len(sweepGlyphs)]}
+		l.LineStyle = draw.LineStyle{Color: col, Width: th.LineWidth, Dashes: th.dashes(k)}
+		sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.2) * th.scale(), Shape: sweepGlyphs[k%len(sweepGlyphs)]}
 		if opt.XNames != nil {
 			// Nominal values have no order to connect: markers only.
-			sc.GlyphStyle.Radius = vg.Points(3)
+			sc.GlyphStyle.Radius = vg.Points(3) * th.scale()
 			lines = append(lines, sc)
 			entry.Thumbs = append(entry.Thumbs, sc)
 		} else {
@@ -225,6 +236,10 @@ func Sweep(series []SweepSeries, opt SweepOptions) (*Figure, error) {
 		fig.Legend = append(fig.Legend, entry)
 	}
 	p.Add(lines...)
+	if opt.XNames == nil {
+		setAxisUnit(&p.X, opt.XUnit, opt.LogX, math.Max(math.Abs(xmin), math.Abs(xmax)))
+	}
+	setAxisUnit(&p.Y, opt.YUnit, opt.LogY, ymag)
 	for k, a := range opt.Analytic {
 		if a.F == nil {
 			return nil, fmt.Errorf("%w: analytic curve %d (%q) has no function", ErrInvalid, k, a.Name)

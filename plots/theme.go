@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"fmt"
 	"image/color"
 
 	"gonum.org/v1/plot"
@@ -31,6 +32,14 @@ type Theme struct {
 	LineWidth vg.Length
 	// Colors are the series colours, used in order and repeated.
 	Colors []color.Color
+	// Dashes also tells series and states apart by dash pattern (solid,
+	// dashed, dotted, …), so that a figure printed in grey still reads;
+	// sweep series always have distinct markers too.
+	Dashes bool
+	// Size is the size of a one-panel figure; wide figures (ladders of
+	// long labels, small multiples) are up to twice as wide. Zero means
+	// OneColumn.
+	Size Size
 }
 
 // Okabe–Ito colours (Okabe and Ito, "Color Universal Design", 2008), which
@@ -50,20 +59,59 @@ var (
 	colWhite      = color.RGBA{0xff, 0xff, 0xff, 0xff}
 )
 
-// DefaultTheme suits figures printed at their natural size in a two-column
-// paper: 9 pt title, 8 pt axis labels, 7 pt ticks and legend, 6.5 pt
-// annotations, 1 pt lines and the Okabe–Ito colours.
-var DefaultTheme = Theme{
+// okabeIto is the series colour cycle.
+var okabeIto = []color.Color{
+	colBlue, colVermillion, colGreen, colOrange, colPurple, colSkyBlue, colBlack, colYellow,
+}
+
+// PaperTheme is the paper style: figures one column wide (3.5 in) printed
+// at their natural size, with 9 pt titles and axis labels, 8 pt tick
+// labels and legends, 7 pt annotations inside the data area (heat-map
+// cells, ladder labels and state names, which have to fit between
+// timelines a column apart), 1 pt lines, the Okabe–Ito colours and,
+// for grey print, dash patterns as well as markers.
+var PaperTheme = Theme{
 	Font:       plot.DefaultFont,
 	TitleSize:  vg.Points(9),
-	LabelSize:  vg.Points(8),
-	TickSize:   vg.Points(7),
-	LegendSize: vg.Points(7),
-	NoteSize:   vg.Points(6.5),
+	LabelSize:  vg.Points(9),
+	TickSize:   vg.Points(8),
+	LegendSize: vg.Points(8),
+	NoteSize:   vg.Points(7),
 	LineWidth:  vg.Points(1),
-	Colors: []color.Color{
-		colBlue, colVermillion, colGreen, colOrange, colPurple, colSkyBlue, colBlack, colYellow,
-	},
+	Colors:     okabeIto,
+	Dashes:     true,
+	Size:       OneColumn,
+}
+
+// SlidesTheme is the slides style: figures 8 in × 4.5 in (most of a 16:9
+// slide) read from the back of a room, with 20 pt titles, 18 pt axis
+// labels, 16 pt ticks and legends, 14 pt annotations, 2.5 pt lines and
+// the Okabe–Ito colours, solid.
+var SlidesTheme = Theme{
+	Font:       plot.DefaultFont,
+	TitleSize:  vg.Points(20),
+	LabelSize:  vg.Points(18),
+	TickSize:   vg.Points(16),
+	LegendSize: vg.Points(16),
+	NoteSize:   vg.Points(14),
+	LineWidth:  vg.Points(2.5),
+	Colors:     okabeIto,
+	Size:       Size{Width: 8 * vg.Inch, Height: 4.5 * vg.Inch},
+}
+
+// DefaultTheme is the theme of a zero Theme: PaperTheme.
+var DefaultTheme = PaperTheme
+
+// ThemeFor returns the theme of a style name, "paper" (also "") or
+// "slides", or ErrInvalid.
+func ThemeFor(style string) (Theme, error) {
+	switch style {
+	case "", "paper":
+		return PaperTheme, nil
+	case "slides":
+		return SlidesTheme, nil
+	}
+	return Theme{}, fmt.Errorf("%w: style %q (want paper or slides)", ErrInvalid, style)
 }
 
 // withDefaults returns t with its zero fields taken from DefaultTheme.
@@ -86,7 +134,37 @@ func (t Theme) withDefaults() Theme {
 	if len(t.Colors) == 0 {
 		t.Colors = d.Colors
 	}
+	if t.Size.Width <= 0 || t.Size.Height <= 0 {
+		t.Size = d.Size
+	}
 	return t
+}
+
+// size returns the theme's figure size with its height scaled by f.
+func (t Theme) size(f float64) Size {
+	return Size{Width: t.Size.Width, Height: t.Size.Height * vg.Length(f)}
+}
+
+// scale is how much larger than the paper style the theme's text is.
+func (t Theme) scale() vg.Length { return t.TickSize / PaperTheme.TickSize }
+
+// seriesDashes are the dash patterns of series in grey-safe themes, in
+// points at the paper style's size: solid, dashed, dotted, dash-dotted,
+// long dashes.
+var seriesDashes = [][]vg.Length{nil, {4, 2}, {1.2, 1.5}, {5, 1.5, 1.2, 1.5}, {7, 2}}
+
+// dashes returns the dash pattern of the i-th series: solid unless the
+// theme asks for dashes.
+func (t Theme) dashes(i int) []vg.Length {
+	if !t.Dashes {
+		return nil
+	}
+	d := seriesDashes[i%len(seriesDashes)]
+	out := make([]vg.Length, len(d))
+	for k, v := range d {
+		out[k] = vg.Points(float64(v)) * t.LineWidth / PaperTheme.LineWidth
+	}
+	return out
 }
 
 // color returns the i-th series colour.
