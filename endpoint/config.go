@@ -241,6 +241,10 @@ type Config struct {
 	// ListenOverflow says what to do with a SYN that finds them full.
 	SynQueue, AcceptQueue int
 	ListenOverflow        OverflowPolicy
+
+	// Features are the options offered and their socket-layer
+	// companions (options.go).
+	Features
 }
 
 // Unlimited is the value of a retry count (SynRetries, SynAckRetries,
@@ -248,7 +252,7 @@ type Config struct {
 const Unlimited = -1
 
 // Profiles lists the names Profile accepts.
-func Profiles() []string { return []string{"rfc9293", "linux"} }
+func Profiles() []string { return []string{"rfc9293", "linux", "freebsd"} }
 
 // ErrUnknownProfile is returned by Profile for a name it does not know.
 var ErrUnknownProfile = errors.New("endpoint: unknown profile")
@@ -317,7 +321,10 @@ func Profile(name string) (Config, error) {
 		AcceptQueue:    128,
 		OOWAckInterval: 500 * time.Millisecond,
 	}
+	c.Features = featuresFor(name)
 	switch name {
+	case "freebsd":
+		return freebsdProfile(c), nil
 	case "", "rfc9293":
 		return c, nil
 	case "linux":
@@ -447,6 +454,7 @@ func (c *Config) Validate() error {
 	if int(c.ListenOverflow) >= len(overflowNames) {
 		bad("ListenOverflow", "unknown policy %d (want one of %v)", c.ListenOverflow, overflowNames)
 	}
+	errs = append(errs, c.Features.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -142,7 +142,7 @@ func (t *tcb) otherArrives(seg *Segment) {
 	// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated.
 	// If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK))".
 	if seg.Ack.InRange(oldUna, t.sndNxt) && (t.sndWl1.LT(segSeq) || t.sndWl1 == segSeq && t.sndWl2.LEQ(seg.Ack)) {
-		t.sndWnd = uint32(seg.Window)
+		t.sndWnd = uint32(seg.Window) << t.sndShift // RFC 7323 §2.3
 		t.maxSndWnd = max(t.maxSndWnd, t.sndWnd)
 		t.sndWl1 = segSeq
 		t.sndWl2 = seg.Ack

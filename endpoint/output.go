@@ -5,7 +5,7 @@ func (t *tcb) seg(seq Seq, flags Flags) Segment {
 	sg := Segment{
 		SrcPort: t.lport, DstPort: t.rport,
 		Seq: seq, Flags: flags,
-		Window: uint16(t.rcvWnd),
+		Window: t.wndField(),
 		Origin: t.inc,
 	}
 	if flags&ACK != 0 {
@@ -45,6 +45,7 @@ func (t *tcb) sendSYN(retransmit bool) {
 	sg := t.seg(t.iss, flags)
 	sg.Options |= OptMSS
 	sg.MSS = t.s.cfg.MSS
+	t.synFeatures(&sg)
 	if t.s.cfg.Timestamps && (t.state == SynSent || t.tsOK) {
 		sg.Options |= OptTimestamp
 		sg.TSVal = t.tsNow()
@@ -80,6 +81,7 @@ func (t *tcb) synOptions(seg *Segment) {
 		t.tsOK = true
 		t.tsRecent = seg.TSVal
 	}
+	t.peerFeatures(seg)
 }
 
 // sendACK sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.

@@ -45,6 +45,11 @@ func (f Flags) Has(g Flags) bool { return f&g == g }
 const (
 	OptMSS uint8 = 1 << iota
 	OptTimestamp
+	// OptSACKPerm is SACK-permitted (RFC 2018 §2), on SYNs only.
+	OptSACKPerm
+	// OptWScale is the window scale option (RFC 7323 §2), on SYNs only;
+	// the shift is in Segment.WScale.
+	OptWScale
 )
 
 // Segment is a TCP segment as tcpsim moves it: the header fields the
@@ -54,13 +59,16 @@ type Segment struct {
 	SrcPort, DstPort uint16
 	Seq, Ack         Seq
 	Flags            Flags
-	// Options says which of MSS and TSVal/TSEcr are present (OptMSS,
-	// OptTimestamp).
+	// Options says which options are present (OptMSS, OptTimestamp,
+	// OptSACKPerm, OptWScale).
 	Options uint8
+	// WScale is the window scale shift, valid when Options&OptWScale != 0.
+	WScale uint8
 	// Replay marks a segment injected by an experiment as a replay of an old
 	// one. The protocol treats it like any other segment; traces show it.
 	Replay bool
-	// Window is the advertised receive window (no window scaling).
+	// Window is the window field: the advertised receive window, scaled
+	// down by the sender's shift unless SYN is set (RFC 7323 §2.3).
 	Window uint16
 	// MSS is the maximum segment size option, valid when Options&OptMSS != 0.
 	MSS uint16
@@ -112,6 +120,10 @@ func (s *Segment) WireSize() int {
 	if s.Options&OptTimestamp != 0 {
 		n += tsOptSize
 	}
+	if s.Options&(OptSACKPerm|OptWScale) != 0 {
+		// SACK-permitted (2) and window scale (3) padded to 32 bits.
+		n += 4 * ((2*int(s.Options&OptSACKPerm/OptSACKPerm) + 3*int(s.Options&OptWScale/OptWScale) + 3) / 4)
+	}
 	return n
 }
 
@@ -139,6 +151,13 @@ func (s Segment) String() string {
 	if s.Options&OptMSS != 0 {
 		b.WriteString(", mss ")
 		b.WriteString(strconv.Itoa(int(s.MSS)))
+	}
+	if s.Options&OptWScale != 0 {
+		b.WriteString(", wscale ")
+		b.WriteString(strconv.Itoa(int(s.WScale)))
+	}
+	if s.Options&OptSACKPerm != 0 {
+		b.WriteString(", sackOK")
 	}
 	if s.Options&OptTimestamp != 0 {
 		b.WriteString(", TS val ")

@@ -108,6 +108,10 @@ type tcb struct {
 	// Timestamps (RFC 7323).
 	tsOK     bool
 	tsRecent uint32
+	// What the peer's SYN offered and what the connection uses (options.go):
+	// SACK (RFC 2018) and window scale shifts (RFC 7323 §2).
+	peerSACK, peerWS, sackOK bool
+	sndShift, rcvShift       uint8
 
 	// RFC 6298 state.
 	srtt, rttvar, rto time.Duration

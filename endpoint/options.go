@@ -1,0 +1,235 @@
+package endpoint
+
+import (
+	"errors"
+	"fmt"
+)
+
+// OptionLayout is the order and padding in which a stack writes its TCP
+// options. The RFCs leave it to the stack; packetdrill scripts written
+// against a real stack fix it.
+type OptionLayout uint8
+
+// The option layouts.
+const (
+	// LayoutLinux is Linux's tcp_options_write: MSS; then SACK-permitted
+	// and timestamps as "sackOK,TS", or "nop,nop,TS", or
+	// "nop,nop,sackOK"; then "nop,wscale". Every option ends 32-bit
+	// aligned by its own NOPs.
+	LayoutLinux OptionLayout = iota
+	// LayoutBSD is FreeBSD's tcp_addoptions: MSS; "nop,wscale";
+	// SACK-permitted at an even offset; timestamps at offset 4n+2 (NOPs
+	// before); the whole list padded to 32 bits with EOLs.
+	LayoutBSD
+)
+
+var layoutNames = [...]string{"linux", "bsd"}
+
+// String returns the layout's configuration name.
+func (l OptionLayout) String() string { return enumName(layoutNames[:], l) }
+
+// ParseOptionLayout returns the layout with the given configuration name.
+func ParseOptionLayout(s string) (OptionLayout, error) {
+	return parseEnum[OptionLayout]("option layout", layoutNames[:], s)
+}
+
+// TCP option kinds on the wire (RFC 9293 §3.2, RFC 7323, RFC 2018).
+const (
+	KindEOL      uint8 = 0
+	KindNOP      uint8 = 1
+	KindMSS      uint8 = 2
+	KindWScale   uint8 = 3
+	KindSACKPerm uint8 = 4
+	KindSACK     uint8 = 5
+	KindTS       uint8 = 8
+)
+
+// Features are the TCP options a host offers and the socket-layer
+// behaviours around them that differ between stacks. They are part of
+// Config (embedded), so profiles set them and Validate checks them.
+type Features struct {
+	// SACK offers SACK-permitted on SYN and SYN-ACK (RFC 2018 §2); the
+	// connection is SACK-capable when both ends offer it.
+	SACK bool
+	// WindowScale offers the window scale option with shift WScale on SYN
+	// and SYN-ACK (RFC 7323 §2); when both ends offer it, windows in
+	// non-SYN segments are scaled and the receive window may exceed 64 KiB
+	// (RcvBuf).
+	WindowScale bool
+	WScale      uint8
+	// OptionLayout is the order and padding of options on the wire.
+	OptionLayout OptionLayout
+	// RcvBuf and SndBuf are the socket buffer sizes (SO_RCVBUF, SO_SNDBUF)
+	// in bytes; with window scaling RcvBuf is the receive window.
+	RcvBuf, SndBuf int
+	// RcvBufRoundMSS rounds the receive buffer up to a multiple of the
+	// connection's MSS once the peer's MSS is known (FreeBSD tcp_mss:
+	// "roundup(bufsize, mss)").
+	RcvBufRoundMSS bool
+	// CloseUnreadReset makes a close with unread received data an abort
+	// that sends a RST (RFC 2525 §2.17; Linux tcp_close). FreeBSD discards
+	// the data and closes normally.
+	CloseUnreadReset bool
+}
+
+// maxWScale is RFC 7323 §2.3's limit on the shift count.
+const maxWScale = 14
+
+// validate reports the features' problems.
+func (f *Features) validate() []error {
+	var errs []error
+	if f.WScale > maxWScale {
+		errs = append(errs, fmt.Errorf("endpoint: config WScale: must be at most %d (RFC 7323 §2.3), got %d", maxWScale, f.WScale))
+	}
+	if int(f.OptionLayout) >= len(layoutNames) {
+		errs = append(errs, fmt.Errorf("endpoint: config OptionLayout: unknown layout %d (want one of %v)", f.OptionLayout, layoutNames))
+	}
+	if f.RcvBuf < 0 || f.SndBuf < 0 {
+		errs = append(errs, errors.New("endpoint: config RcvBuf, SndBuf: must not be negative"))
+	}
+	return errs
+}
+
+// featuresFor returns the features of a profile. rfc9293 offers what RFC
+// 9293 asks for (the MSS option, MUST-14/SHLD-5) plus timestamps if set;
+// SACK and window scaling are optional extensions and off.
+func featuresFor(profile string) Features {
+	switch profile {
+	case "linux":
+		// Linux 6.x: tcp_sack=1, tcp_window_scaling=1, tcp_rmem[1]=131072
+		// with a shift of 7 for tcp_rmem[2]=6 MiB (tcp_select_initial_window),
+		// tcp_wmem[1]=16384.
+		return Features{SACK: true, WindowScale: true, WScale: 7, OptionLayout: LayoutLinux,
+			RcvBuf: 131072, SndBuf: 16384, CloseUnreadReset: true}
+	}
+	return Features{OptionLayout: LayoutLinux, RcvBuf: 65535, SndBuf: 65535}
+}
+
+// synFeatures adds SACK-permitted and window scale to our SYN or SYN-ACK:
+// on a SYN when configured, on a SYN-ACK only when the peer's SYN offered
+// them too (RFC 7323 §2.2: "may send the option in a <SYN,ACK> only if
+// the option was received in the initial <SYN>"; RFC 2018 §2 likewise).
+func (t *tcb) synFeatures(sg *Segment) {
+	f := &t.s.cfg.Features
+	syn := t.state == SynSent
+	if f.SACK && (syn || t.peerSACK) {
+		sg.Options |= OptSACKPerm
+	}
+	if f.WindowScale && (syn || t.peerWS) {
+		sg.Options |= OptWScale
+		sg.WScale = f.WScale
+	}
+	// RFC 7323 §2.2: "The window field in a segment where the SYN bit is
+	// set ... MUST NOT be scaled."
+	sg.Window = uint16(min(t.rcvWnd, 65535))
+}
+
+// peerFeatures records what the peer's SYN or SYN-ACK offered and settles
+// what the connection uses.
+func (t *tcb) peerFeatures(seg *Segment) {
+	f := &t.s.cfg.Features
+	t.peerSACK = seg.Options&OptSACKPerm != 0
+	t.peerWS = seg.Options&OptWScale != 0
+	t.sackOK = f.SACK && t.peerSACK
+	if f.WindowScale && t.peerWS {
+		// RFC 7323 §2.3: a shift above 14 is used as 14.
+		t.sndShift = min(seg.WScale, maxWScale)
+		t.rcvShift = f.WScale
+		if f.RcvBuf > 0 {
+			t.rcvWnd = uint32(min(f.RcvBuf, 65535<<t.rcvShift))
+		}
+	} else {
+		t.sndShift, t.rcvShift = 0, 0
+		t.rcvWnd = min(t.rcvWnd, 65535)
+	}
+}
+
+// wndField is the window field of a non-SYN segment: RCV.WND scaled down
+// (RFC 7323 §2.3), at most 65535.
+func (t *tcb) wndField() uint16 {
+	return uint16(min(t.rcvWnd>>t.rcvShift, 65535))
+}
+
+// RcvBuf returns the connection's receive buffer size as SO_RCVBUF reports
+// it: Config.RcvBuf, rounded up to a multiple of the MSS once the peer's
+// MSS is known if RcvBufRoundMSS is set. It is 0 once the TCB is gone.
+func (c Conn) RcvBuf() int {
+	t := c.live()
+	if t == nil {
+		return 0
+	}
+	f := &t.s.cfg.Features
+	b := f.RcvBuf
+	if f.RcvBufRoundMSS && t.sndMSS > 0 && t.state != SynSent {
+		mss := int(t.sndMSS)
+		if t.tsOK {
+			mss -= tsOptSize // tcp_mss: the MSS less the options every segment carries
+		}
+		b = (b + mss - 1) / mss * mss
+	}
+	return b
+}
+
+// Layout returns the option kinds of seg in the order and padding of
+// layout l, as they appear on the wire.
+func (l OptionLayout) Layout(seg *Segment) []uint8 {
+	var k []uint8
+	o := seg.Options
+	if o&OptMSS != 0 {
+		k = append(k, KindMSS)
+	}
+	switch l {
+	case LayoutBSD:
+		if o&OptWScale != 0 {
+			k = append(k, KindNOP, KindWScale)
+		}
+		if o&OptSACKPerm != 0 {
+			for len(k) == 0 || optLen(k)%2 != 0 {
+				k = append(k, KindNOP)
+			}
+			k = append(k, KindSACKPerm)
+		}
+		if o&OptTimestamp != 0 {
+			for len(k) == 0 || optLen(k)%4 != 2 {
+				k = append(k, KindNOP)
+			}
+			k = append(k, KindTS)
+		}
+		for optLen(k)%4 != 0 {
+			k = append(k, KindEOL)
+		}
+	default:
+		switch {
+		case o&OptTimestamp != 0 && o&OptSACKPerm != 0:
+			k = append(k, KindSACKPerm, KindTS)
+		case o&OptTimestamp != 0:
+			k = append(k, KindNOP, KindNOP, KindTS)
+		case o&OptSACKPerm != 0:
+			k = append(k, KindNOP, KindNOP, KindSACKPerm)
+		}
+		if o&OptWScale != 0 {
+			k = append(k, KindNOP, KindWScale)
+		}
+	}
+	return k
+}
+
+// optLen is the length in bytes of the option kinds k.
+func optLen(k []uint8) int {
+	n := 0
+	for _, x := range k {
+		switch x {
+		case KindEOL, KindNOP:
+			n++
+		case KindMSS:
+			n += 4
+		case KindWScale:
+			n += 3
+		case KindSACKPerm:
+			n += 2
+		case KindTS:
+			n += 10
+		}
+	}
+	return n
+}
