@@ -49,6 +49,12 @@ Usage:
       tracing: a tcpdump-like text trace at the capture host (default: the
       first workload's server) on stdout, a pcap, a ladder diagram of one
       connection or a time window, and transitions.csv for coverage plots.
+  tcpsim packetdrill [--profile P] [-D NAME]... [--json] [--pcap FILE] [--set Field=value]... PATH...
+      Run packetdrill scripts (files, or folders searched for *.pkt) against
+      one simulated host running profile P; the script plays the peer. One
+      line per script (PASS, FAIL script:line with expected and got, SKIP with
+      the reason), then "N passed, M failed, K skipped of T". See
+      docs/packetdrill.md.
   tcpsim version
   tcpsim help
 
@@ -82,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdPlot(rest, stdout, stderr)
 	case "trace":
 		return cmdTrace(ctx, rest, stdout, stderr)
+	case "packetdrill":
+		return cmdPacketdrill(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "tcpsim", version())
 		return 0

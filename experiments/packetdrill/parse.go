@@ -1,0 +1,734 @@
+package packetdrill
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrSyntax is wrapped by every parse error.
+var ErrSyntax = errors.New("packetdrill: syntax error")
+
+// SyntaxError is a parse error at a line of a script.
+type SyntaxError struct {
+	Line int
+	Msg  string
+}
+
+// Error formats the error as "line N: msg".
+func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// Unwrap makes errors.Is(err, ErrSyntax) hold.
+func (e *SyntaxError) Unwrap() error { return ErrSyntax }
+
+// srcLine is one logical line after comments and #ifdef blocks are gone.
+type srcLine struct {
+	num  int
+	text string
+}
+
+// Parse parses a script. defines are the names #ifdef tests (the -D flags).
+func Parse(src string, defines []string) (*Script, error) {
+	lines, err := preprocess(src, defines)
+	if err != nil {
+		return nil, err
+	}
+	s := &Script{}
+	for _, l := range lines {
+		if strings.HasPrefix(l.text, "--") {
+			name, val, _ := strings.Cut(l.text[2:], "=")
+			if name == "" || strings.ContainsAny(name, " \t") {
+				return nil, &SyntaxError{l.num, fmt.Sprintf("bad header flag %q", l.text)}
+			}
+			s.Flags = append(s.Flags, Flag{Line: l.num, Name: name, Value: strings.TrimSpace(val)})
+			continue
+		}
+		ev, err := parseEvent(l)
+		if err != nil {
+			return nil, err
+		}
+		s.Events = append(s.Events, ev)
+	}
+	return s, nil
+}
+
+// preprocess removes comments, resolves #ifdef/#ifndef/#else/#endif with
+// the defines, and joins "%{ ... }%" blocks into one line.
+func preprocess(src string, defines []string) ([]srcLine, error) {
+	defined := map[string]bool{}
+	for _, d := range defines {
+		defined[d] = true
+	}
+	type cond struct {
+		line           int
+		active, parent bool
+		sawElse        bool
+	}
+	var stack []cond
+	active := true
+	var out []srcLine
+	var code *srcLine // an open %{ block
+	inBlockComment := false
+	for i, raw := range strings.Split(src, "\n") {
+		num := i + 1
+		raw = strings.TrimRight(raw, "\r")
+		if code != nil {
+			if j := strings.Index(raw, "}%"); j >= 0 {
+				code.text += "\n" + raw[:j+2]
+				if active {
+					out = append(out, *code)
+				}
+				code = nil
+				if rest := strings.TrimSpace(raw[j+2:]); rest != "" && !strings.HasPrefix(rest, "//") {
+					return nil, &SyntaxError{num, "text after }%"}
+				}
+			} else {
+				code.text += "\n" + raw
+			}
+			continue
+		}
+		line, stillOpen := stripComments(raw, inBlockComment)
+		inBlockComment = stillOpen
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "#") {
+			fields := strings.Fields(t)
+			switch fields[0] {
+			case "#ifdef", "#ifndef":
+				if len(fields) != 2 {
+					return nil, &SyntaxError{num, fields[0] + " needs one name"}
+				}
+				on := defined[fields[1]] == (fields[0] == "#ifdef")
+				stack = append(stack, cond{line: num, active: active && on, parent: active})
+			case "#else":
+				if len(stack) == 0 || stack[len(stack)-1].sawElse {
+					return nil, &SyntaxError{num, "#else without #ifdef"}
+				}
+				c := &stack[len(stack)-1]
+				c.sawElse = true
+				c.active = c.parent && !c.active
+			case "#endif":
+				if len(stack) == 0 {
+					return nil, &SyntaxError{num, "#endif without #ifdef"}
+				}
+				stack = stack[:len(stack)-1]
+			default:
+				return nil, &SyntaxError{num, fmt.Sprintf("unknown directive %s", fields[0])}
+			}
+			active = len(stack) == 0 || stack[len(stack)-1].active
+			continue
+		}
+		if t == "" || !active {
+			if !active && strings.Contains(t, "%{") && !strings.Contains(t, "}%") {
+				// An inactive code block still has to be skipped whole.
+				code = &srcLine{num: num, text: t}
+			}
+			continue
+		}
+		if j := strings.Index(t, "%{"); j >= 0 && !strings.Contains(t[j:], "}%") {
+			code = &srcLine{num: num, text: t}
+			continue
+		}
+		out = append(out, srcLine{num: num, text: t})
+	}
+	if inBlockComment {
+		return nil, &SyntaxError{len(strings.Split(src, "\n")), "unterminated /* comment"}
+	}
+	if code != nil {
+		return nil, &SyntaxError{code.num, "unterminated %{ block"}
+	}
+	if len(stack) > 0 {
+		return nil, &SyntaxError{stack[len(stack)-1].line, "#ifdef without #endif"}
+	}
+	return out, nil
+}
+
+// stripComments removes "//" and "/* */" comments from one line, leaving
+// backquoted commands and %{ }% code alone. open says whether a block
+// comment is open at the start of the line; the result says whether one is
+// open at its end.
+func stripComments(s string, open bool) (string, bool) {
+	var b strings.Builder
+	inTick := false
+	for i := 0; i < len(s); i++ {
+		if open {
+			if strings.HasPrefix(s[i:], "*/") {
+				open = false
+				i++
+			}
+			continue
+		}
+		c := s[i]
+		if c == '`' {
+			inTick = !inTick
+		}
+		if !inTick {
+			if strings.HasPrefix(s[i:], "//") {
+				break
+			}
+			if strings.HasPrefix(s[i:], "/*") {
+				open = true
+				i++
+				continue
+			}
+			if strings.HasPrefix(s[i:], "%{") {
+				b.WriteString(s[i:])
+				break
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), open
+}
+
+// scanner reads one line.
+type scanner struct {
+	s    string
+	i    int
+	line int
+}
+
+func (sc *scanner) errf(format string, args ...any) error {
+	return &SyntaxError{sc.line, fmt.Sprintf(format, args...)}
+}
+
+func (sc *scanner) skip() {
+	for sc.i < len(sc.s) && (sc.s[sc.i] == ' ' || sc.s[sc.i] == '\t') {
+		sc.i++
+	}
+}
+
+func (sc *scanner) eof() bool { sc.skip(); return sc.i >= len(sc.s) }
+
+func (sc *scanner) peek() byte {
+	sc.skip()
+	if sc.i < len(sc.s) {
+		return sc.s[sc.i]
+	}
+	return 0
+}
+
+// accept consumes tok if the input continues with it.
+func (sc *scanner) accept(tok string) bool {
+	sc.skip()
+	if strings.HasPrefix(sc.s[sc.i:], tok) {
+		sc.i += len(tok)
+		return true
+	}
+	return false
+}
+
+func (sc *scanner) expect(tok string) error {
+	if !sc.accept(tok) {
+		return sc.errf("expected %q at %q", tok, sc.rest())
+	}
+	return nil
+}
+
+func (sc *scanner) rest() string {
+	sc.skip()
+	r := sc.s[sc.i:]
+	if len(r) > 30 {
+		r = r[:30] + "..."
+	}
+	return r
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c)
+}
+
+// word returns the next identifier ("" if none).
+func (sc *scanner) word() string {
+	sc.skip()
+	j := sc.i
+	for j < len(sc.s) && isIdent(sc.s[j]) {
+		j++
+	}
+	w := sc.s[sc.i:j]
+	sc.i = j
+	return w
+}
+
+// uint32 reads an unsigned decimal number that must fit 32 bits.
+func (sc *scanner) uint32() (uint32, error) {
+	sc.skip()
+	j := sc.i
+	for j < len(sc.s) && isDigit(sc.s[j]) {
+		j++
+	}
+	if j == sc.i {
+		return 0, sc.errf("expected a number at %q", sc.rest())
+	}
+	v, err := strconv.ParseUint(sc.s[sc.i:j], 10, 32)
+	if err != nil {
+		return 0, sc.errf("number %s out of range", sc.s[sc.i:j])
+	}
+	sc.i = j
+	return uint32(v), nil
+}
+
+// duration reads seconds with an optional fraction, "1", "0.25", ".1",
+// exactly (no floating point), to the microsecond.
+func (sc *scanner) duration() (time.Duration, error) {
+	sc.skip()
+	j := sc.i
+	for j < len(sc.s) && isDigit(sc.s[j]) {
+		j++
+	}
+	intPart := sc.s[sc.i:j]
+	frac := ""
+	if j < len(sc.s) && sc.s[j] == '.' && !strings.HasPrefix(sc.s[j:], "...") {
+		k := j + 1
+		for k < len(sc.s) && isDigit(sc.s[k]) {
+			k++
+		}
+		frac = sc.s[j+1 : k]
+		j = k
+	}
+	if intPart == "" && frac == "" {
+		return 0, sc.errf("expected a time at %q", sc.rest())
+	}
+	if len(intPart) > 9 || len(frac) > 9 {
+		return 0, sc.errf("time %s out of range", sc.s[sc.i:j])
+	}
+	sc.i = j
+	var d time.Duration
+	if intPart != "" {
+		n, _ := strconv.Atoi(intPart)
+		d = time.Duration(n) * time.Second
+	}
+	if frac != "" {
+		n, _ := strconv.Atoi(frac)
+		for range 9 - len(frac) {
+			n *= 10
+		}
+		d += time.Duration(n)
+	}
+	return d, nil
+}
+
+// parseTime reads "*", "[+]t", "[+]a~[+]b" or "[+]a...[+]b".
+func (sc *scanner) parseTime() (Time, error) {
+	if sc.accept("*") {
+		return Time{Kind: Any}, nil
+	}
+	var t Time
+	if sc.accept("+") {
+		t.Kind = Relative
+	}
+	at, err := sc.duration()
+	if err != nil {
+		return t, err
+	}
+	t.At = at
+	switch {
+	case sc.accept("~"):
+		sc.accept("+")
+		if t.End, err = sc.duration(); err != nil {
+			return t, err
+		}
+		if t.End < t.At {
+			return t, sc.errf("time range ends before it starts")
+		}
+		t.Range = true
+	case sc.accept("..."):
+		sc.accept("+")
+		if t.Return, err = sc.duration(); err != nil {
+			return t, err
+		}
+		if t.Return < t.At {
+			return t, sc.errf("blocking call returns before it starts")
+		}
+		t.Blocking = true
+	}
+	return t, nil
+}
+
+func parseEvent(l srcLine) (Event, error) {
+	sc := &scanner{s: l.text, line: l.num}
+	ev := Event{Line: l.num}
+	t, err := sc.parseTime()
+	if err != nil {
+		return ev, err
+	}
+	ev.Time = t
+	switch c := sc.peek(); {
+	case c == '<' || c == '>':
+		ev.Kind = PacketEvent
+		ev.Packet, err = sc.parsePacket()
+		if err == nil && t.Blocking {
+			err = sc.errf("a packet cannot block")
+		}
+	case c == '`':
+		ev.Kind = ShellEvent
+		sc.i++
+		j := strings.IndexByte(sc.s[sc.i:], '`')
+		if j < 0 {
+			return ev, sc.errf("unterminated backquote")
+		}
+		ev.Text = strings.TrimSpace(sc.s[sc.i : sc.i+j])
+		sc.i += j + 1
+	case strings.HasPrefix(sc.s[sc.i:], "%{"):
+		ev.Kind = CodeEvent
+		end := strings.LastIndex(sc.s, "}%")
+		if end < sc.i {
+			return ev, sc.errf("unterminated %%{ block")
+		}
+		ev.Text = strings.TrimSpace(sc.s[sc.i+2 : end])
+		sc.i = end + 2
+	case isIdent(c):
+		ev.Kind = CallEvent
+		ev.Call, err = sc.parseCall()
+	default:
+		return ev, sc.errf("expected a packet, call, command or code at %q", sc.rest())
+	}
+	if err != nil {
+		return ev, err
+	}
+	if !sc.eof() {
+		return ev, sc.errf("unexpected %q", sc.rest())
+	}
+	return ev, nil
+}
+
+func (sc *scanner) parsePacket() (*Packet, error) {
+	p := &Packet{}
+	if sc.accept("<") {
+		p.Dir = Inbound
+	} else {
+		sc.accept(">")
+		p.Dir = Outbound
+	}
+	if sc.accept("[") {
+		name := sc.word()
+		e, ok := ecnNames[name]
+		if !ok {
+			return nil, sc.errf("unknown ECN field [%s]", name)
+		}
+		p.ECN = e
+		if err := sc.expect("]"); err != nil {
+			return nil, err
+		}
+	}
+	sc.skip()
+	// Flags: a run of S F R P . U E W; "-" is no flags.
+	if sc.accept("-") {
+	} else {
+		n := 0
+	flags:
+		for sc.i < len(sc.s) && sc.s[sc.i] != ' ' && sc.s[sc.i] != '\t' {
+			if strings.HasPrefix(sc.s[sc.i:], "...") {
+				break
+			}
+			for _, x := range flagChars {
+				if sc.s[sc.i] == x.c {
+					if p.Flags&x.f != 0 {
+						return nil, sc.errf("flag %c given twice", x.c)
+					}
+					p.Flags |= x.f
+					sc.i++
+					n++
+					continue flags
+				}
+			}
+			return nil, sc.errf("unknown TCP flag %q", sc.s[sc.i])
+		}
+		if n == 0 {
+			return nil, sc.errf("expected TCP flags at %q", sc.rest())
+		}
+	}
+	// Sequence: start:end(len) or ...(len).
+	if sc.accept("...") {
+		p.AnySeq = true
+	} else {
+		var err error
+		if p.Seq, err = sc.uint32(); err != nil {
+			return nil, err
+		}
+		if err := sc.expect(":"); err != nil {
+			return nil, err
+		}
+		if p.End, err = sc.uint32(); err != nil {
+			return nil, err
+		}
+	}
+	if err := sc.expect("("); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.Len, err = sc.uint32(); err != nil {
+		return nil, err
+	}
+	if err := sc.expect(")"); err != nil {
+		return nil, err
+	}
+	if !p.AnySeq && p.End-p.Seq != p.Len {
+		return nil, sc.errf("%d:%d is not %d bytes long", p.Seq, p.End, p.Len)
+	}
+	for !sc.eof() {
+		switch {
+		case sc.accept("ack"):
+			if p.HasAck {
+				return nil, sc.errf("ack given twice")
+			}
+			p.HasAck = true
+			if p.Ack, err = sc.uint32(); err != nil {
+				return nil, err
+			}
+		case sc.accept("win"):
+			if p.HasWin {
+				return nil, sc.errf("win given twice")
+			}
+			p.HasWin = true
+			if p.Win, err = sc.uint32(); err != nil {
+				return nil, err
+			}
+			if p.Win > 65535 {
+				return nil, sc.errf("win %d does not fit 16 bits", p.Win)
+			}
+		case sc.peek() == '<':
+			if p.HasOptions {
+				return nil, sc.errf("options given twice")
+			}
+			if err := sc.parseOptions(p); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, sc.errf("unexpected %q in packet", sc.rest())
+		}
+	}
+	return p, nil
+}
+
+func (sc *scanner) parseOptions(p *Packet) error {
+	sc.accept("<")
+	p.HasOptions = true
+	if sc.accept("...") {
+		p.AnyOptions = true
+		return sc.expect(">")
+	}
+	if sc.accept(">") {
+		return nil
+	}
+	for {
+		var o Option
+		var err error
+		switch w := sc.word(); w {
+		case "eol":
+			o.Kind = OptEOL
+		case "nop":
+			o.Kind = OptNOP
+		case "mss":
+			o.Kind = OptMSS
+			if o.Val, err = sc.uint32(); err == nil && o.Val > 65535 {
+				err = sc.errf("mss %d does not fit 16 bits", o.Val)
+			}
+		case "wscale":
+			o.Kind = OptWScale
+			if o.Val, err = sc.uint32(); err == nil && o.Val > 255 {
+				err = sc.errf("wscale %d does not fit 8 bits", o.Val)
+			}
+		case "sackOK":
+			o.Kind = OptSACKOK
+		case "TS":
+			o.Kind = OptTS
+			if err = sc.expect("val"); err == nil {
+				if o.Val, err = sc.uint32(); err == nil {
+					if err = sc.expect("ecr"); err == nil {
+						o.Ecr, err = sc.uint32()
+					}
+				}
+			}
+		case "sack":
+			o.Kind = OptSACK
+			for isDigit(sc.peek()) {
+				var l, r uint32
+				if l, err = sc.uint32(); err != nil {
+					break
+				}
+				if err = sc.expect(":"); err != nil {
+					break
+				}
+				if r, err = sc.uint32(); err != nil {
+					break
+				}
+				o.Blocks = append(o.Blocks, [2]uint32{l, r})
+			}
+			if err == nil && len(o.Blocks) == 0 {
+				err = sc.errf("sack needs at least one block")
+			}
+		case "":
+			return sc.errf("expected a TCP option at %q", sc.rest())
+		default:
+			return sc.errf("unsupported TCP option %q", w)
+		}
+		if err != nil {
+			return err
+		}
+		p.Options = append(p.Options, o)
+		if sc.accept(">") {
+			return nil
+		}
+		if err := sc.expect(","); err != nil {
+			return err
+		}
+	}
+}
+
+func (sc *scanner) parseCall() (*Call, error) {
+	c := &Call{Name: sc.word()}
+	if err := sc.expect("("); err != nil {
+		return nil, err
+	}
+	if !sc.accept(")") {
+		for {
+			e, err := sc.parseExpr(0)
+			if err != nil {
+				return nil, err
+			}
+			c.Args = append(c.Args, e)
+			if sc.accept(")") {
+				break
+			}
+			if err := sc.expect(","); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := sc.expect("="); err != nil {
+		return nil, err
+	}
+	if sc.accept("...") {
+		c.AnyResult = true
+		c.Result = Expr{Kind: ExprEllipsis}
+	} else {
+		e, err := sc.parseExpr(0)
+		if err != nil {
+			return nil, err
+		}
+		if e.Kind != ExprInt {
+			return nil, sc.errf("a call's result must be a number, got %s", e)
+		}
+		c.Result = e
+	}
+	if w := sc.word(); w != "" {
+		c.Errno = w
+	}
+	if sc.accept("(") {
+		depth := 1
+		j := sc.i
+		for ; j < len(sc.s) && depth > 0; j++ {
+			switch sc.s[j] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
+		}
+		if depth > 0 {
+			return nil, sc.errf("unterminated note")
+		}
+		c.Note = strings.TrimSpace(sc.s[sc.i : j-1])
+		sc.i = j
+	}
+	return c, nil
+}
+
+const maxExprDepth = 16
+
+func (sc *scanner) parseExpr(depth int) (Expr, error) {
+	if depth > maxExprDepth {
+		return Expr{}, sc.errf("expression nested too deeply")
+	}
+	e, err := sc.parseTerm(depth)
+	if err != nil {
+		return e, err
+	}
+	if sc.peek() != '|' {
+		return e, nil
+	}
+	or := Expr{Kind: ExprOr, Elems: []Expr{e}}
+	for sc.accept("|") {
+		t, err := sc.parseTerm(depth)
+		if err != nil {
+			return t, err
+		}
+		or.Elems = append(or.Elems, t)
+	}
+	return or, nil
+}
+
+func (sc *scanner) parseTerm(depth int) (Expr, error) {
+	switch c := sc.peek(); {
+	case sc.accept("..."):
+		return Expr{Kind: ExprEllipsis}, nil
+	case c == '[' || c == '{':
+		sc.i++
+		closing := "]"
+		e := Expr{Kind: ExprList}
+		if c == '{' {
+			closing = "}"
+			e.Kind = ExprStruct
+		}
+		if sc.accept(closing) {
+			return e, nil
+		}
+		for {
+			if e.Kind == ExprStruct {
+				name := sc.word()
+				if name == "" {
+					return e, sc.errf("expected a field name at %q", sc.rest())
+				}
+				if err := sc.expect("="); err != nil {
+					return e, err
+				}
+				e.Names = append(e.Names, name)
+			}
+			x, err := sc.parseExpr(depth + 1)
+			if err != nil {
+				return e, err
+			}
+			e.Elems = append(e.Elems, x)
+			if sc.accept(closing) {
+				return e, nil
+			}
+			if err := sc.expect(","); err != nil {
+				return e, err
+			}
+		}
+	case c == '"':
+		sc.i++
+		j := strings.IndexByte(sc.s[sc.i:], '"')
+		if j < 0 {
+			return Expr{}, sc.errf("unterminated string")
+		}
+		e := Expr{Kind: ExprString, Ident: sc.s[sc.i : sc.i+j]}
+		sc.i += j + 1
+		return e, nil
+	case c == '-' || isDigit(c):
+		j := sc.i
+		if sc.s[j] == '-' {
+			j++
+		}
+		k := j
+		for k < len(sc.s) && (isIdent(sc.s[k])) {
+			k++
+		}
+		v, err := strconv.ParseInt(sc.s[j:k], 0, 64)
+		if err != nil {
+			return Expr{}, sc.errf("bad number %q", sc.s[sc.i:k])
+		}
+		if sc.s[sc.i] == '-' {
+			v = -v
+		}
+		sc.i = k
+		return Expr{Kind: ExprInt, Int: v}, nil
+	case isIdent(c):
+		return Expr{Kind: ExprIdent, Ident: sc.word()}, nil
+	}
+	return Expr{}, sc.errf("expected an argument at %q", sc.rest())
+}
