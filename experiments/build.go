@@ -103,9 +103,9 @@ func tcpConfig(h config.Host) (endpoint.Config, error) {
 		c.ChallengeRST, c.ChallengeSYN = *t.ChallengeACK, *t.ChallengeACK
 	}
 	setDur(&c.OOWAckInterval, t.OOWAckInterval)
-	setInt(&c.SynRetries, t.SynRetries)
-	setInt(&c.SynAckRetries, t.SynackRetries)
-	setInt(&c.DataRetries, t.DataRetries)
+	setRetries(&c.SynRetries, t.SynRetries)
+	setRetries(&c.SynAckRetries, t.SynackRetries)
+	setRetries(&c.DataRetries, t.DataRetries)
 	setInt(&c.SynLinearTimeouts, t.SynLinearTimeouts)
 	setDur(&c.InitialRTO, t.RTOInitial)
 	setDur(&c.MinRTO, t.RTOMin)
@@ -153,6 +153,18 @@ func setBool(dst *bool, v *bool) {
 
 func setInt(dst *int, v *config.Count) {
 	if v != nil {
+		*dst = int(*v)
+	}
+}
+
+// setRetries maps a retry count: an explicit 0 is 0 retransmissions, and
+// "unlimited" is endpoint.Unlimited.
+func setRetries(dst *int, v *config.Retries) {
+	switch {
+	case v == nil:
+	case *v == config.Unlimited:
+		*dst = endpoint.Unlimited
+	default:
 		*dst = int(*v)
 	}
 }

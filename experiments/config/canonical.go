@@ -40,6 +40,11 @@ func canonical(v reflect.Value) any {
 	switch x := v.Interface().(type) {
 	case Count:
 		return int64(x)
+	case Retries:
+		if x == Unlimited {
+			return x.String()
+		}
+		return int64(x)
 	case Prob:
 		return float64(x)
 	case Axes:

@@ -8,8 +8,8 @@ type TCP struct {
 	// Profile is the base behaviour: rfc9293 (the standard, with RFC 6298
 	// timers, RFC 5961 challenge ACKs and RFC 6528 ISNs) or linux (Linux
 	// defaults where they differ: MSL-independent 60s TIME-WAIT, 1s initial
-	// RTO, 200ms minimum RTO, syn_retries 6, synack_retries 5, ...).
-	// Default rfc9293.
+	// RTO, 200ms minimum RTO, syn_retries 6 with syn_linear_timeouts 4, so
+	// 10 SYN retransmissions, synack_retries 5, ...). Default rfc9293.
 	Profile string `yaml:"profile" default:"rfc9293" enum:"rfc9293|linux"`
 
 	// ISN selects initial sequence numbers: rfc9293 (clock plus keyed hash
@@ -42,13 +42,22 @@ type TCP struct {
 	// tcp_invalid_ratelimit).
 	OOWAckInterval *Duration `yaml:"oow_ack_interval"`
 
-	// SynRetries is the number of SYN retransmissions before giving up.
-	SynRetries *Count `yaml:"syn_retries"`
-	// SynackRetries is the number of SYN-ACK retransmissions.
-	SynackRetries *Count `yaml:"synack_retries"`
+	// SynRetries bounds the SYN retransmissions of an active open, as
+	// Linux's tcp_syn_retries: it gives up after syn_retries +
+	// syn_linear_timeouts of them (the linux profile: 6 + 4), and under
+	// the linux profile also once the time syn_retries doubling timeouts
+	// would take has passed. An explicit 0 counts as 0 (under rfc9293 the
+	// SYN is sent once; under linux, SYNs at 0 and 1s); unlimited: no
+	// bound (rfc9293, which bounds the attempt by its 3-minute R2 instead).
+	SynRetries *Retries `yaml:"syn_retries"`
+	// SynackRetries bounds the SYN-ACK retransmissions made by the timer
+	// of a passive open (Linux tcp_synack_retries; linux: 5, rfc9293:
+	// unlimited); 0 sends the SYN-ACK once.
+	SynackRetries *Retries `yaml:"synack_retries"`
 	// DataRetries is the number of data retransmissions before aborting
-	// (Linux tcp_retries2).
-	DataRetries *Count `yaml:"data_retries"`
+	// (Linux tcp_retries2; linux: 15, rfc9293: unlimited, with a 5-minute
+	// user timeout); 0 aborts at the first timeout.
+	DataRetries *Retries `yaml:"data_retries"`
 	// RTOInitial is the initial retransmission timeout (RFC 6298: 1s).
 	RTOInitial *Duration `yaml:"rto_initial"`
 	// RTOMin and RTOMax bound the retransmission timeout.
@@ -57,9 +66,10 @@ type TCP struct {
 	RTOMax *Duration `yaml:"rto_max"`
 	// SynRTOInitial overrides the initial timeout of SYN and SYN-ACK only.
 	SynRTOInitial *Duration `yaml:"syn_rto_initial"`
-	// SynLinearTimeouts is how many SYN retransmissions use a constant
-	// timeout before exponential backoff starts (Linux
-	// tcp_syn_linear_timeouts).
+	// SynLinearTimeouts is Linux's tcp_syn_linear_timeouts (linux: 4,
+	// rfc9293: 0): the first syn_linear_timeouts+1 SYN timeouts stay at
+	// syn_rto_initial before exponential backoff starts, and an active
+	// open gets that many retransmissions on top of syn_retries.
 	SynLinearTimeouts *Count `yaml:"syn_linear_timeouts"`
 	// UserTimeout aborts a connection whose data stays unacknowledged this
 	// long (RFC 5482); 0 disables it.
