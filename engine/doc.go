@@ -6,6 +6,21 @@
 // (time, insertion sequence), so events scheduled for the same instant run in
 // the order they were scheduled and every run is bit-for-bit repeatable.
 //
+// # The tie rule
+//
+// Events at equal times run in the order they were scheduled. The rule is
+// deterministic but not neutral, and it decides outcomes: a TCP server's
+// SYN-ACK retransmission timer, queued when its previous SYN-ACK went out,
+// fires before a client's SYN arriving at the same instant, whose arrival was
+// queued when the SYN was sent, one link delay earlier; the other order would
+// send one SYN-ACK instead of two and restart the timer differently. A
+// [Timer] re-armed to a later deadline keeps its queued event and re-queues
+// it when that comes due, so at a tie it stands where that re-queueing put
+// it. Nothing offers the reverse order: the queue is keyed by time alone,
+// and a priority on every event would cost every run for a choice that
+// jitter on a link removes (any continuous delay distribution makes ties
+// vanish with probability one).
+//
 // The queue is a radix heap over the integer event times: because simulated
 // time never decreases, an event's bucket is the position of the highest bit in
 // which its time differs from the last time popped. Push is O(1); pop is O(1)
