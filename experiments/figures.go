@@ -49,6 +49,13 @@ func DrawPlots(dir string, format string) ([]string, error) {
 	var written []string
 	var errs []error
 	for _, p := range d.plots {
+		// Names read back from a manifest are data: checked again exactly
+		// as the experiment format checks them, never trusted as paths.
+		if !config.SafeName(p.Name) || (p.Format != "" && !slices.Contains([]string{"png", "svg", "pdf"}, p.Format)) {
+			errs = append(errs, fmt.Errorf("plot %.80q (format %.20q) in %s: not a file-name-safe name and format; skipped",
+				p.Name, p.Format, filepath.Join(dir, "manifest.json")))
+			continue
+		}
 		fig, err := d.figure(p)
 		if err == nil {
 			ext := p.Format

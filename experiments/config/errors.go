@@ -71,7 +71,15 @@ func (l *errorList) add(e Error) {
 	l.list = append(l.list, e)
 }
 
-func (l *errorList) full() bool { return len(l.list) >= maxErrors }
+// full reports whether the list holds maxErrors problems. The decoder
+// asks before it checks more of the file, so a full list means problems
+// may go unreported: err then says so.
+func (l *errorList) full() bool {
+	if len(l.list) >= maxErrors {
+		l.truncated = true
+	}
+	return l.truncated
+}
 
 // err returns nil when nothing was collected, else a sorted *Errors.
 func (l *errorList) err() error {

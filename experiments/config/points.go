@@ -235,6 +235,8 @@ func decodeExperiment(src *source, root *yaml.Node, errs *errorList) *Experiment
 		setsAlsoSwept(src.sets, dims, errs)
 	}
 	d.validate(e, sweptSet(dims))
+	// A base list that stopped at maxErrors must say so through errs.
+	errs.truncated = errs.truncated || baseErrs.truncated
 	if e.Sweep == nil || len(dims) == 0 {
 		for _, x := range baseErrs.list {
 			errs.add(x)
