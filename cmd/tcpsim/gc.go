@@ -56,8 +56,13 @@ func watchLiveHeap(done <-chan struct{}, every time.Duration) {
 	}
 }
 
-// restoreDefaultGC is Go's own policy: GOGC=100, no memory limit.
+// restoreDefaultGC is Go's own policy: GOGC=100, no memory limit but
+// --max-memory's.
 func restoreDefaultGC() {
 	debug.SetGCPercent(100)
-	debug.SetMemoryLimit(math.MaxInt64)
+	lim := int64(math.MaxInt64)
+	if l := heapLimit.Load(); l > 0 {
+		lim = l
+	}
+	debug.SetMemoryLimit(lim)
 }

@@ -14,30 +14,40 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
-// Exit codes: 0 success, 1 a failure while running, 2 a user's mistake (a
-// bad file, flag or directory), 130 interrupted.
+// Exit codes: 0 success, 1 a failure while running (out of memory
+// included), 2 a user's mistake (a bad file, flag or directory, a directory
+// in use, an experiment too big for the memory), 130 interrupted by SIGINT,
+// 143 by SIGTERM (128 + the signal, as a shell reports it).
 const (
 	exitFail  = 1
 	exitUsage = 2
 	exitIntr  = 130
+	exitTerm  = 143
 )
 
 const usage = `tcpsim: a discrete-event simulator for TCP connection management
 
 Usage:
   tcpsim run FILE.yaml [-o DIR] [--jobs N] [--shard I/N | --shards N] [--set path=value ...] [--quiet]
+             [--max-memory SIZE]
       Run every sweep point × replication and write DIR (default results/NAME):
       manifest.json, runs.csv, summary.csv, and connections.csv and
       timeseries.csv when the file asks for them. Running the same command
       again after an interruption runs only what is missing. Under a Slurm job
       array (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job
       (JOB_COMPLETION_INDEX, with --shards N or TCPSIM_SHARDS) the shard is
-      found from the environment.
-  tcpsim validate FILE.yaml [--set path=value ...]
-      Check a file and print its sweep size; report every problem at once.
+      found from the environment. One process writes a directory at a time.
+      SIGINT or SIGTERM stops the runs in progress and keeps the finished
+      ones; a second signal exits at once.
+  tcpsim validate FILE.yaml [--set path=value ...] [--jobs N] [--max-memory SIZE]
+      Check a file and print its sweep size and an estimate of its events,
+      memory and result size; report every problem at once. An experiment
+      estimated to need more memory than SIZE (default 80% of the machine's)
+      is refused.
   tcpsim merge OUT DIR...
       Combine the result directories of the shards of one sweep into OUT.
   tcpsim plot DIR [--format png|svg|pdf]
@@ -58,16 +68,42 @@ Usage:
   tcpsim version
   tcpsim help
 
-Exit status: 0 success, 1 failure, 2 bad input, 130 interrupted.
+Exit status: 0 success, 1 failure (out of memory included), 2 bad input,
+130 interrupted (SIGINT), 143 terminated (SIGTERM).
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	var first atomic.Value // the first signal received
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		first.Store(s)
+		if !interruptible.Load() {
+			os.Exit(signalExit(s))
+		}
+		fmt.Fprintf(os.Stderr, "\ntcpsim: %v: stopping the runs in progress; finished runs are kept (signal again to exit at once)\n", s)
+		cancel()
+		s = <-sigs
+		fmt.Fprintf(os.Stderr, "tcpsim: %v again: exiting at once; run the same command again to resume\n", s)
+		os.Exit(signalExit(s))
+	}()
 	stopGC := tuneGC(os.Getenv)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopGC()
-	stop()
+	if s, ok := first.Load().(os.Signal); ok && code == exitIntr {
+		code = signalExit(s)
+	}
 	os.Exit(code)
+}
+
+// signalExit is the exit status after signal s: 128 + its number.
+func signalExit(s os.Signal) int {
+	if s == syscall.SIGTERM {
+		return exitTerm
+	}
+	return exitIntr
 }
 
 // run executes one command line and returns the exit status.
@@ -77,6 +113,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	// run and trace stop gracefully on a first signal; the others exit.
+	interruptible.Store(cmd == "run" || cmd == "trace")
 	switch cmd {
 	case "run":
 		return cmdRun(ctx, rest, stdout, stderr)

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"tcpsim/experiments"
 )
@@ -26,6 +28,15 @@ func cmdPlot(args []string, stdout, stderr io.Writer) int {
 	default:
 		return usageError(stderr, "--format %q: want png, svg or pdf", *format)
 	}
+	if _, err := os.Stat(filepath.Join(pos[0], "manifest.json")); err != nil {
+		fmt.Fprintln(stderr, "tcpsim:", err)
+		return exitFail
+	}
+	lock, code := lockDir(pos[0], "plot", stderr)
+	if lock == nil {
+		return code
+	}
+	defer lock.Unlock()
 	files, err := experiments.DrawPlots(pos[0], *format)
 	for _, f := range files {
 		fmt.Fprintln(stdout, f)

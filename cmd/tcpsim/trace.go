@@ -72,11 +72,14 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var pcapFile *os.File
 	var pcapTmp string
 	if *pcap != "" {
-		pcapTmp = *pcap + ".tmp"
-		if pcapFile, err = os.Create(pcapTmp); err != nil {
+		// A temporary with an unpredictable name, created exclusively in
+		// the target's directory (never through a link planted at a known
+		// name), renamed over the target at the end.
+		if pcapFile, err = os.CreateTemp(filepath.Dir(*pcap), "."+filepath.Base(*pcap)+".tmp*"); err != nil {
 			fmt.Fprintln(stderr, "tcpsim:", err)
 			return exitFail
 		}
+		pcapTmp = pcapFile.Name()
 		defer os.Remove(pcapTmp)
 		pw := bufio.NewWriter(pcapFile)
 		opts.Pcap = pw
@@ -160,6 +163,9 @@ func finishFile(f *os.File, w *bufio.Writer, tmp, dst string) error {
 		return err
 	}
 	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, dst)
