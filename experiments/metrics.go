@@ -49,6 +49,10 @@ type connRecord struct {
 	// scheduled counts the workload's actions pending for this connection
 	// (a close after the hold time).
 	scheduled int
+	// foreign is set once either end synchronized with, or accepted data
+	// from, another incarnation than the attempt's other end (an old
+	// duplicate).
+	foreign bool
 }
 
 type stateAt struct {
@@ -198,6 +202,11 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 	if r == nil {
 		return
 	}
+	// An end that synchronized with another incarnation than the
+	// attempt's other end (an old duplicate completed its handshake).
+	if p := e.Conn.Peer; p != 0 && (inc == r.server && p != r.client || inc == r.client && r.server != 0 && p != r.server) {
+		r.foreign = true
+	}
 	if inc == r.client {
 		r.clientState = e.To
 		if c.recordPaths {
@@ -288,10 +297,9 @@ func (c *collector) ended(r *connRecord, now engine.Time, reason endpoint.Reason
 	c.outcomes[r.outcome]++
 }
 
-// values computes the run's metrics in MetricColumns order; stuck is the
-// number of stuck TCBs at the end (see stuckConns). wall is filled in by the
-// caller.
-func (c *collector) values(net *topology.Network, sim *engine.Sim, stuck int) []float64 {
+// values computes the run's metrics in MetricColumns order; left are the
+// TCBs the run left behind. wall is filled in by the caller.
+func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftovers) []float64 {
 	var ctr endpoint.Counters
 	for _, h := range net.Hosts() {
 		hc := h.Stack.Counters()
@@ -329,7 +337,7 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, stuck int) []
 	return []float64{
 		float64(c.attempted), float64(established), float64(c.outcomes[outcomeClosed]),
 		float64(c.outcomes[outcomeRefused]), float64(c.outcomes[outcomeTimedOut]), float64(c.outcomes[outcomeReset]),
-		float64(c.outcomes[outcomeNoPort]), float64(c.attempted - ended), float64(stuck),
+		float64(c.outcomes[outcomeNoPort]), float64(c.attempted - ended), float64(left.stuck), float64(left.afterStale), float64(left.halfOpen),
 		mean, p50, p99, hmax,
 		float64(ctr.SynRetransmits), float64(ctr.SynAckRetransmits), float64(ctr.DataRetransmits),
 		float64(c.ghosts), float64(ctr.StaleSegments), float64(ctr.StaleBytes),
@@ -351,17 +359,36 @@ func quantile(sorted []float64, q float64) float64 {
 // maxStuckNamed is how many stuck connections a run's warning names.
 const maxStuckNamed = 5
 
-// stuckConns finds the TCBs that can never change state again: live, in
-// neither LISTEN nor TIME-WAIT, with no timer armed, and with nothing the
+// leftovers are the TCBs a run left that nothing can ever move again: live,
+// in neither LISTEN nor TIME-WAIT, with no timer armed, and with nothing the
 // workload has scheduled for them (a close after the hold time), except
-// connections that `close: none` keeps ESTABLISHED on purpose. It returns
-// descriptions of the first max of them, in host and slot order, and how
-// many there are.
-func stuckConns(net *topology.Network, c *collector, max int) ([]string, int) {
-	var named []string
-	n := 0
+// connections that `close: none` keeps ESTABLISHED on purpose.
+type leftovers struct {
+	// stuck counts those whose peer TCB is alive and cannot move either: a
+	// deadlock between two ends that both exist (a bug in the protocol
+	// model or in an application script); named describes the first few,
+	// in host and slot order.
+	stuck int
+	named []string
+	// halfOpen counts those whose peer TCB is gone (a lost RST or FIN, a
+	// ghost, a crash): half-open connections (RFC 9293 §3.5.2) that only
+	// traffic from their application or a keep-alive would clear.
+	halfOpen int
+	// afterStale counts the ends that would be stuck, of connections that a
+	// segment of another incarnation reached: wedged by an old duplicate
+	// (with weak ISNs and a short TIME-WAIT, a stale ACK can acknowledge
+	// data the peer never received). That is the delayed-duplicate hazard
+	// at work, not a dead end of the model.
+	afterStale int
+}
+
+// findLeftovers inspects every stack at the end of a run.
+func findLeftovers(net *topology.Network, c *collector, max int) leftovers {
+	live := map[endpoint.Incarnation]endpoint.Conn{}
+	var idle []endpoint.Conn
 	for _, h := range net.Hosts() {
 		for _, conn := range h.Stack.Conns() {
+			live[conn.Incarnation()] = conn
 			st := conn.State()
 			if st == endpoint.Listen || st == endpoint.TimeWait || conn.Waiting() {
 				continue
@@ -370,17 +397,33 @@ func stuckConns(net *topology.Network, c *collector, max int) ([]string, int) {
 			if r != nil && (r.scheduled > 0 || st == endpoint.Established && r.w.spec.Connection.Close == "none") {
 				continue
 			}
-			n++
-			if len(named) < max {
-				id := conn.ID()
-				what := "no attempt (a ghost)"
-				if r != nil {
-					what = fmt.Sprintf("workload %s conn %d", r.w.spec.Name, r.ordinal)
-				}
-				named = append(named, fmt.Sprintf("%s %s:%d↔%s:%d in %s", what, id.Local.Addr, id.Local.Port,
-					id.Remote.Addr, id.Remote.Port, st))
-			}
+			idle = append(idle, conn)
 		}
 	}
-	return named, n
+	var out leftovers
+	for _, conn := range idle {
+		id := conn.ID()
+		peer, ok := live[id.Peer]
+		switch {
+		case !ok || id.Peer == 0:
+			out.halfOpen++
+			continue
+		case peer.Waiting():
+			continue // the peer's timer will reach this end
+		}
+		if r := c.recs.get(conn.Incarnation()); r != nil && r.foreign {
+			out.afterStale++
+			continue
+		}
+		out.stuck++
+		if len(out.named) < max {
+			what := "a connection no attempt opened"
+			if r := c.recs.get(conn.Incarnation()); r != nil {
+				what = fmt.Sprintf("workload %s conn %d", r.w.spec.Name, r.ordinal)
+			}
+			out.named = append(out.named, fmt.Sprintf("%s: %s:%d in %s, peer %s:%d in %s", what, id.Local.Addr, id.Local.Port,
+				conn.State(), id.Remote.Addr, id.Remote.Port, peer.State()))
+		}
+	}
+	return out
 }

@@ -97,8 +97,8 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 				}
 				return res.values, nil
 			}
-			fmt.Fprintf(opts.Warnings, "warning: run %d (point %d, replication %d) ended with %d stuck connection(s), "+
-				"in a synchronized or closing state with no timer armed and nothing scheduled: %s\n",
+			fmt.Fprintf(opts.Warnings, "warning: run %d (point %d, replication %d) ended with %d stuck connection end(s): "+
+				"both ends exist, neither has a timer armed or anything scheduled, so neither will ever move: %s\n",
 				j.Index, j.Point, j.Replication, res.stuckTotal, strings.Join(res.stuck, "; "))
 		}
 		return res.values, nil
@@ -174,7 +174,7 @@ func simulate(ctx context.Context, e *config.Experiment, j sweep.Job, parts stri
 type runResult struct {
 	// values are the run's metrics in MetricColumns order.
 	values []float64
-	// stuck describes the first few stuck connections (see stuckConns), of
+	// stuck describes the first few stuck connections (see leftovers), of
 	// stuckTotal.
 	stuck      []string
 	stuckTotal int
@@ -249,8 +249,8 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 				"set tcp.oow_ack_interval above 0 or lower stop.max_time", j.Point, j.Replication, n, sim.Now())
 		}
 	}
-	stuck, stuckTotal := stuckConns(net, col, maxStuckNamed)
-	vals := col.values(net, sim, stuckTotal)
+	left := findLeftovers(net, col, maxStuckNamed)
+	vals := col.values(net, sim, left)
 	simTime := sim.Now()
 	if reason == engine.Drained && e.Stop.Time == 0 {
 		simTime = col.last
@@ -267,7 +267,7 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 			return nil, err
 		}
 	}
-	return &runResult{values: vals, stuck: stuck, stuckTotal: stuckTotal}, nil
+	return &runResult{values: vals, stuck: left.named, stuckTotal: left.stuck}, nil
 }
 
 // maxPending is the most events a run may hold pending: about 800 MB of

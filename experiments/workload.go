@@ -290,8 +290,9 @@ func (a *clientApp) OnEstablished(c endpoint.Conn) {
 func (a *clientApp) OnAccept(*endpoint.Listener, endpoint.Conn) {}
 
 // OnData implements endpoint.Handler.
-func (a *clientApp) OnData(_ endpoint.Conn, n, _ int) {
+func (a *clientApp) OnData(_ endpoint.Conn, n, stale int) {
 	r := a.rec()
+	r.foreign = r.foreign || stale > 0
 	want := int(r.w.spec.Connection.Receive)
 	before := r.rcvd
 	r.rcvd += n
@@ -341,8 +342,9 @@ func (a *serverApp) start(c endpoint.Conn) {
 func (a *serverApp) OnAccept(*endpoint.Listener, endpoint.Conn) {}
 
 // OnData implements endpoint.Handler.
-func (a *serverApp) OnData(_ endpoint.Conn, n, _ int) {
+func (a *serverApp) OnData(_ endpoint.Conn, n, stale int) {
 	r := a.rec()
+	r.foreign = r.foreign || stale > 0
 	want := int(r.w.spec.Connection.Send)
 	before := r.srvRcvd
 	r.srvRcvd += n

@@ -88,7 +88,7 @@ type Plot struct {
 // name them.
 var Metrics = []string{
 	"conns_attempted", "conns_established", "conns_closed", "conns_refused", "conns_timed_out", "conns_reset",
-	"conns_no_port", "conns_unfinished", "conns_stuck",
+	"conns_no_port", "conns_unfinished", "conns_stuck", "stuck_after_stale", "half_open_at_end",
 	"handshake_mean_s", "handshake_p50_s", "handshake_p99_s", "handshake_max_s",
 	"syn_retransmits", "synack_retransmits", "data_retransmits",
 	"ghost_established", "stale_segments_accepted", "stale_bytes_accepted",
