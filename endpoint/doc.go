@@ -91,7 +91,13 @@
 // OOWAckInterval throttles the ACKs that answer unacceptable segments
 // (Linux's tcp_invalid_ratelimit, 500 ms in both profiles); at 0 two
 // desynchronized ends can ACK each other forever, exactly as RFC 9293's
-// text allows.
+// text allows. Retry counts (SynRetries, SynAckRetries, DataRetries) mean
+// what Linux's sysctls of those names mean; 0 is zero retransmissions and
+// [Unlimited] no bound. A passive SYN-RECEIVED TCB is Linux's request
+// socket when SynRcvdDupSynAck and SynRcvdDupSynAckRearm are set: a
+// retransmitted SYN is answered with a SYN-ACK (rate limited like an
+// out-of-window ACK) that restarts the SYN-ACK timer, and only the timer's
+// own firings spend SynAckRetries.
 //
 // # Deliberate simplifications
 //
