@@ -16,29 +16,30 @@ type plotKind struct {
 }
 
 var (
-	plotCommon = []string{"name", "kind", "title", "format"}
+	plotCommon = []string{"name", "kind", "title", "style", "format"}
 	plotType   = reflect.TypeFor[Plot]()
 )
 
 var plotKinds = map[string]plotKind{
 	// metric: the mean of metric and its 95% CI against the swept path x
 	// (runs.csv), one line per value of series and of the other swept paths.
-	"metric": {needs: []string{"metric", "x"}, takes: []string{"series", "log_x", "log_y"}},
+	"metric": {needs: []string{"metric", "x"}, takes: []string{"series", "log_x", "log_y", "label", "x_label", "y_label"}},
 	// cdf: the distribution of metric over the runs of each point (over
 	// connections, from connections.csv, for handshake_mean_s).
-	"cdf": {needs: []string{"metric"}, takes: []string{"log_x"}},
+	"cdf": {needs: []string{"metric"}, takes: []string{"log_x", "label", "x_label", "y_label"}},
 	// heatmap: the mean of metric over the swept paths x and y, which must
 	// be all the sweep varies.
-	"heatmap": {needs: []string{"metric", "x", "y"}},
-	// occupancy: the states of one run over time, from timeseries.csv.
-	"occupancy": {takes: []string{"run", "states"}},
+	"heatmap": {needs: []string{"metric", "x", "y"}, takes: []string{"label", "x_label", "y_label"}},
+	// occupancy: the states of one run over time, from timeseries.csv (by
+	// end: simulated again), one panel per sweep point.
+	"occupancy": {takes: []string{"run", "states", "by_end", "label", "x_label", "y_label"}},
 	// coverage: the FSM transition-coverage matrix of transitions.csv, which
 	// `tcpsim trace --transitions` writes; run is the run the message on a
 	// missing file tells the user to trace.
 	"coverage": {takes: []string{"run"}},
 	// ladder: the sequence diagram of one run, simulated again with tracing,
 	// of every connection or of conn.
-	"ladder": {takes: []string{"run", "conn"}},
+	"ladder": {takes: []string{"run", "conn", "absolute_seq"}},
 }
 
 // plotNeedHint says what a needed field holds, for the message when it is

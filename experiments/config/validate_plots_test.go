@@ -20,7 +20,7 @@ links: [{between: [a, b], delay: 1ms}]
 		occupancy  = "record: {occupancy: {interval: 100ms}}\n"
 	)
 	takes := func(kind, fields string) string {
-		return "a " + kind + " plot does not use %s; it takes name, kind, title, format" + fields
+		return "a " + kind + " plot does not use %s; it takes name, kind, title, style, format" + fields
 	}
 	for _, tt := range []struct {
 		name  string
@@ -34,9 +34,9 @@ links: [{between: [a, b], delay: 1ms}]
 			"plots[0]: a metric plot needs metric:",
 			"plots[0]: a metric plot needs x: (a swept path)"}},
 		{"metric with y, run and states", "{kind: metric, metric: events, x: 'links[0].loss', y: 'links[0].delay', run: 1, states: [LISTEN]}", "", []string{
-			"plots[0].y: " + fmt.Sprintf(takes("metric", ", metric, x, series, log_x, log_y"), "y"),
-			"plots[0].run: " + fmt.Sprintf(takes("metric", ", metric, x, series, log_x, log_y"), "run"),
-			"plots[0].states: " + fmt.Sprintf(takes("metric", ", metric, x, series, log_x, log_y"), "states")}},
+			"plots[0].y: " + fmt.Sprintf(takes("metric", ", metric, x, series, log_x, log_y, label, x_label, y_label"), "y"),
+			"plots[0].run: " + fmt.Sprintf(takes("metric", ", metric, x, series, log_x, log_y, label, x_label, y_label"), "run"),
+			"plots[0].states: " + fmt.Sprintf(takes("metric", ", metric, x, series, log_x, log_y, label, x_label, y_label"), "states")}},
 		{"metric with series x", "{kind: metric, metric: events, x: 'links[0].loss', series: 'links[0].loss'}", "", []string{
 			`plots[0].series: got "links[0].loss", the same path as x; want another swept path`}},
 		{"metric x not swept", "{kind: metric, metric: events, x: 'links[0].rate'}", "", []string{
@@ -47,8 +47,8 @@ links: [{between: [a, b], delay: 1ms}]
 		{"cdf without a sweep", "{kind: cdf, metric: syn_retransmits}", "record: {connections: true}\n", nil},
 		{"cdf without metric", "{kind: cdf}", "", []string{"plots[0]: a cdf plot needs metric:"}},
 		{"cdf with x and log_y", "{kind: cdf, metric: events, x: 'links[0].loss', log_y: true}", "", []string{
-			"plots[0].x: " + fmt.Sprintf(takes("cdf", ", metric, log_x"), "x"),
-			"plots[0].log_y: " + fmt.Sprintf(takes("cdf", ", metric, log_x"), "log_y")}},
+			"plots[0].x: " + fmt.Sprintf(takes("cdf", ", metric, log_x, label, x_label, y_label"), "x"),
+			"plots[0].log_y: " + fmt.Sprintf(takes("cdf", ", metric, log_x, label, x_label, y_label"), "log_y")}},
 		{"cdf with an unknown metric", "{kind: cdf, metric: handshake_avg_s}", "", []string{
 			`plots[0].metric: got "handshake_avg_s", want a run metric (did you mean "handshake_p50_s"?); one of ` + strings.Join(Metrics, ", ")}},
 
@@ -61,8 +61,8 @@ links: [{between: [a, b], delay: 1ms}]
 		{"heatmap over a three-path sweep", "{kind: heatmap, metric: segments_sent, x: 'links[0].loss', y: 'links[0].delay'}", threePaths + occupancy, []string{
 			"plots[0]: a heatmap needs a sweep that varies only x and y; this one also varies links[0].rate"}},
 		{"heatmap with series and log_x", "{kind: heatmap, metric: events, x: 'links[0].loss', y: 'links[0].delay', series: 'links[0].loss', log_x: true}", "", []string{
-			"plots[0].series: " + fmt.Sprintf(takes("heatmap", ", metric, x, y"), "series"),
-			"plots[0].log_x: " + fmt.Sprintf(takes("heatmap", ", metric, x, y"), "log_x")}},
+			"plots[0].series: " + fmt.Sprintf(takes("heatmap", ", metric, x, y, label, x_label, y_label"), "series"),
+			"plots[0].log_x: " + fmt.Sprintf(takes("heatmap", ", metric, x, y, label, x_label, y_label"), "log_x")}},
 
 		// occupancy: nothing needed but record.occupancy; run and states optional.
 		{"occupancy", "{kind: occupancy, run: 3, states: [SYN-RECEIVED, TIME-WAIT]}", "", nil},
@@ -73,8 +73,8 @@ links: [{between: [a, b], delay: 1ms}]
 		{"occupancy of a misspelt state", "{kind: occupancy, states: [TIMEWAIT]}", "", []string{
 			`plots[0].states[0]: got "TIMEWAIT", want one of CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT (did you mean "TIME-WAIT"?)`}},
 		{"occupancy with metric and conn", "{kind: occupancy, metric: events, conn: 2}", "", []string{
-			"plots[0].metric: " + fmt.Sprintf(takes("occupancy", ", run, states"), "metric"),
-			"plots[0].conn: " + fmt.Sprintf(takes("occupancy", ", run, states"), "conn")}},
+			"plots[0].metric: " + fmt.Sprintf(takes("occupancy", ", run, states, by_end, label, x_label, y_label"), "metric"),
+			"plots[0].conn: " + fmt.Sprintf(takes("occupancy", ", run, states, by_end, label, x_label, y_label"), "conn")}},
 
 		// coverage: the transition matrix needs neither metric nor x.
 		{"coverage", "{kind: coverage}", "", nil},
@@ -89,8 +89,8 @@ links: [{between: [a, b], delay: 1ms}]
 		// ladder: nothing needed; run and conn optional.
 		{"ladder", "{kind: ladder, run: 2, conn: 1, format: pdf}", "", nil},
 		{"ladder with states and log_x", "{kind: ladder, states: [LISTEN], log_x: false}", "", []string{
-			"plots[0].states: " + fmt.Sprintf(takes("ladder", ", run, conn"), "states"),
-			"plots[0].log_x: " + fmt.Sprintf(takes("ladder", ", run, conn"), "log_x")}},
+			"plots[0].states: " + fmt.Sprintf(takes("ladder", ", run, conn, absolute_seq"), "states"),
+			"plots[0].log_x: " + fmt.Sprintf(takes("ladder", ", run, conn, absolute_seq"), "log_x")}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			extra := tt.extra
