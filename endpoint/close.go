@@ -326,8 +326,11 @@ func (tw *twTable) arrive(slot uint32, seg *Segment) {
 			return
 		}
 		// RFC 793: an in-window SYN is an error: reset, delete the TCB.
+		// The reset is <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, as for a
+		// live TCB (established.go).
 		s.dropped(raddr, seg, NoteIgnored, e.inc, TimeWait)
-		s.resetFor(raddr, seg, e.inc)
+		lport, _, rport := keyParts(e.key)
+		s.transmit(raddr, Segment{SrcPort: lport, DstPort: rport, Seq: e.sndNxt, Ack: e.rcvNxt, Flags: RST | ACK, Origin: e.inc}, NoteReset, e.inc, TimeWait)
 		tw.kill(slot, CauseRcvSynReset)
 		return
 	}

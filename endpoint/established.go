@@ -103,9 +103,12 @@ func (t *tcb) otherArrives(seg *Segment) {
 			return
 		}
 		// RFC 793: "If the SYN is in the window it is an error: send a
-		// reset ... enter the CLOSED state, delete the TCB".
+		// reset ... enter the CLOSED state, delete the TCB". RFC 793 does
+		// not give the reset's form; a synchronized TCB sends
+		// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, as 4.4BSD's tcp_drop
+		// and the FreeBSD tcp-testsuite's scripts (STANDARD included) do.
 		s.dropped(t.raddr, seg, NoteIgnored, t.inc, t.state)
-		s.resetFor(t.raddr, seg, t.inc)
+		t.sendRST(t.sndNxt, t.rcvNxt, true, NoteReset)
 		s.ctr.ResetsInSync++
 		t.finish(Closed, CauseRcvSynReset, ReasonReset)
 		return

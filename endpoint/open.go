@@ -139,6 +139,7 @@ func (t *tcb) synReceivedAck(seg *Segment) bool {
 		t.peer = seg.Origin
 	}
 	t.setState(Established, CauseRcvAck)
+	t.roundRcvWnd()
 	t.sndWnd = uint32(seg.Window) << t.sndShift // RFC 7323 §2.3: not a SYN
 	t.maxSndWnd = max(t.maxSndWnd, t.sndWnd)
 	t.sndWl1 = seg.Seq

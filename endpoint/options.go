@@ -142,6 +142,34 @@ func (t *tcb) peerFeatures(seg *Segment) {
 		t.sndShift, t.rcvShift = 0, 0
 		t.rcvWnd = min(t.rcvWnd, 65535)
 	}
+	if t.state == SynSent {
+		t.roundRcvWnd()
+	}
+}
+
+// roundRcvWnd applies RcvBufRoundMSS when the connection gets its socket
+// buffer: on the SYN-ACK for an active open, on the handshake's final ACK
+// for a passive one (FreeBSD's syncache creates the socket only then).
+// FreeBSD's tcp_input takes RCV.WND = sbspace(so_rcv), the MSS-rounded
+// buffer, even where the window field can only say 65535: segments up to
+// that edge are in the window.
+func (t *tcb) roundRcvWnd() {
+	if t.s.cfg.RcvBufRoundMSS {
+		t.rcvWnd = uint32(t.roundedRcvBuf())
+	}
+}
+
+// roundedRcvBuf is RcvBuf rounded up to a multiple of the connection's
+// MSS less the timestamp option (tcp_mss).
+func (t *tcb) roundedRcvBuf() int {
+	b := t.s.cfg.RcvBuf
+	if mss := int(t.sndMSS); mss > 0 {
+		if t.tsOK {
+			mss -= tsOptSize
+		}
+		b = (b + mss - 1) / mss * mss
+	}
+	return b
 }
 
 // wndField is the window field of a non-SYN segment: RCV.WND scaled down
@@ -158,16 +186,10 @@ func (c Conn) RcvBuf() int {
 	if t == nil {
 		return 0
 	}
-	f := &t.s.cfg.Features
-	b := f.RcvBuf
-	if f.RcvBufRoundMSS && t.sndMSS > 0 && t.state != SynSent {
-		mss := int(t.sndMSS)
-		if t.tsOK {
-			mss -= tsOptSize // tcp_mss: the MSS less the options every segment carries
-		}
-		b = (b + mss - 1) / mss * mss
+	if t.s.cfg.RcvBufRoundMSS && t.state != SynSent {
+		return t.roundedRcvBuf()
 	}
-	return b
+	return t.s.cfg.RcvBuf
 }
 
 // Layout returns the option kinds of seg in the order and padding of

@@ -322,7 +322,7 @@ func TestSynIntoTimeWait(t *testing.T) {
 		want State
 	}{
 		{"challenge_ack", func(c *Config) {}, Established},
-		{"rfc793_reset", func(c *Config) { c.ChallengeSYN = false; c.ChallengeRST = false }, Closed},
+		{"rfc793_reset", func(c *Config) { c.ChallengeSYN = false; c.ChallengeRST = false }, Established},
 		{"rfc1337", func(c *Config) { c.RFC1337 = true }, SynSent},
 		{"reopen", func(c *Config) { c.TimeWaitReopen = true }, Established},
 		{"no_time_wait", func(c *Config) { c.TimeWait = TimeWaitNone }, Established},
