@@ -66,8 +66,14 @@ func TestSegmentCompletingPassiveOpen(t *testing.T) {
 		// client's segment completes its handshake, rather than in answer
 		// to the peer's close.
 		serverCloses bool
-		golden       string
-		want         []string
+		// closeAt, if set, is when the client closes instead (after its
+		// data), so that its FIN crosses the server's.
+		closeAt time.Duration
+		golden  string
+		want    []string
+		// wantServer is the server's end: CLOSED (no TCB or remnant) or
+		// TIME-WAIT after a simultaneous close.
+		wantServer State
 	}{{
 		name: "data", send: 100,
 		golden: "third_ack_lost_data.trace",
@@ -84,6 +90,11 @@ func TestSegmentCompletingPassiveOpen(t *testing.T) {
 		name: "FIN, server closes in OnAccept", close: true, serverCloses: true,
 		golden: "third_ack_lost_fin_server_closes.trace",
 		want:   []string{"listener accept", "server peer closed", "server closed normal"},
+	}, {
+		name: "data, then FINs cross", send: 100, serverCloses: true, closeAt: 40 * ms,
+		golden:     "third_ack_lost_data_fins_cross.trace",
+		want:       []string{"listener accept", "server data 100", "server peer closed", "server closed normal"},
+		wantServer: TimeWait,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newPair(t, testConfig(), testConfig(), false)
@@ -91,14 +102,6 @@ func TestSegmentCompletingPassiveOpen(t *testing.T) {
 			srv := &callApp{name: "server", tr: p.tr, host: addrB, calls: &calls}
 			srv.onPeerFIN = func(c Conn) { c.Close() } // ErrClosing if it already closed
 			lst := &callApp{name: "listener", tr: p.tr, host: addrB, calls: &calls}
-			lst.onAccept = func(c Conn) {
-				c.SetHandler(srv)
-				if tc.serverCloses {
-					if err := c.Close(); err != nil {
-						t.Errorf("server Close in OnAccept: %v", err)
-					}
-				}
-			}
 			if _, err := p.b.Listen(80, ListenOptions{}, lst); err != nil {
 				t.Fatal(err)
 			}
@@ -125,6 +128,16 @@ func TestSegmentCompletingPassiveOpen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var cb Conn
+			lst.onAccept = func(c Conn) {
+				cb = c
+				c.SetHandler(srv)
+				if tc.serverCloses {
+					if err := c.Close(); err != nil {
+						t.Errorf("server Close in OnAccept: %v", err)
+					}
+				}
+			}
 			p.at(25*ms, func() {
 				if tc.send > 0 {
 					ca.Send(tc.send)
@@ -133,14 +146,19 @@ func TestSegmentCompletingPassiveOpen(t *testing.T) {
 					ca.Close()
 				}
 			})
+			if tc.closeAt > 0 {
+				p.at(tc.closeAt, func() { ca.Close() })
+			}
 			p.run(5 * time.Second)
 			if !slices.Equal(calls, tc.want) {
 				t.Errorf("server-side handler calls:\n got %q\nwant %q", calls, tc.want)
 			}
-			if tc.close {
+			if tc.close || tc.closeAt > 0 {
 				wantState(t, "client", ca, TimeWait)
-				if tcbs, tw := p.b.NumConns(); tcbs != 0 || tw != 0 {
-					t.Errorf("server keeps %d TCBs and %d TIME-WAIT remnants, want none", tcbs, tw)
+				wantState(t, "server", cb, tc.wantServer)
+				tcbs, tw := p.b.NumConns()
+				if wantTW := map[State]int{Closed: 0, TimeWait: 1}[tc.wantServer]; tcbs != 0 || tw != wantTW {
+					t.Errorf("server keeps %d TCBs and %d TIME-WAIT remnants, want 0 and %d", tcbs, tw, wantTW)
 				}
 			}
 			p.finish(t, tc.golden)
