@@ -9,6 +9,7 @@ import (
 
 	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/metric"
 	"tcpsim/experiments/results"
 	"tcpsim/experiments/sweep"
 )
@@ -86,11 +87,16 @@ func printSummary(w io.Writer, e *config.Experiment, out *sweep.Outcome, dir str
 }
 
 // summaryOutcomes are the outcome metrics, which sum to conns_attempted,
-// with their words in the console summary.
-var summaryOutcomes = []struct{ metric, label string }{
-	{"conns_closed", "closed"}, {"conns_refused", "refused"}, {"conns_timed_out", "timed out"},
-	{"conns_reset", "reset"}, {"conns_no_port", "out of ports"}, {"conns_unfinished", "UNFINISHED"},
-}
+// with their words in the console summary ("timed out").
+var summaryOutcomes = func() []struct{ metric, label string } {
+	var out []struct{ metric, label string }
+	for _, d := range metric.Table {
+		if d.Outcome {
+			out = append(out, struct{ metric, label string }{d.Name, strings.TrimPrefix(strings.ToLower(d.Label), "connections ")})
+		}
+	}
+	return out
+}()
 
 func num(v float64) string {
 	if math.IsNaN(v) {

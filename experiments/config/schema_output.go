@@ -2,6 +2,7 @@ package config
 
 import (
 	"reflect"
+	"tcpsim/experiments/metric"
 )
 
 // Record selects optional outputs of a run.
@@ -40,15 +41,7 @@ type Trace struct {
 // Metrics are the run metrics, in runs.csv column order (after point,
 // replication, seed and the swept parameters). Replication targets and plots
 // name them.
-var Metrics = []string{
-	"conns_attempted", "conns_established", "conns_closed", "conns_refused", "conns_timed_out", "conns_reset",
-	"conns_no_port", "conns_unfinished", "conns_stuck", "stuck_after_stale", "half_open_at_end",
-	"handshake_mean_s", "handshake_p50_s", "handshake_p99_s", "handshake_max_s",
-	"syn_retransmits", "synack_retransmits", "data_retransmits",
-	"ghost_established", "stale_segments_accepted", "stale_bytes_accepted",
-	"timewait_assassinations", "half_open_detected", "timewait_peak", "timewait_peak_server", "synrcvd_peak",
-	"listen_overflows", "segments_sent", "segments_lost", "events", "sim_time_s", "wall_s",
-}
+var Metrics = metric.Names()
 
 // reflectValue returns the settable value p points to.
 func reflectValue(p any) reflect.Value { return reflect.ValueOf(p).Elem() }

@@ -1,0 +1,108 @@
+package metric
+
+// Unit is what a metric's value counts or measures.
+type Unit uint8
+
+// The units.
+const (
+	// Count is a whole number of things (connections, segments, events).
+	Count Unit = iota
+	// Bytes is a number of bytes.
+	Bytes
+	// Seconds is simulated (or, for wall_s, real) time in seconds.
+	Seconds
+)
+
+// Symbol returns the unit's symbol for axis labels: "" for counts.
+func (u Unit) Symbol() string {
+	switch u {
+	case Bytes:
+		return "bytes"
+	case Seconds:
+		return "s"
+	}
+	return ""
+}
+
+// Def describes one metric.
+type Def struct {
+	// Name is the runs.csv column (a _s suffix for seconds).
+	Name string
+	// Unit is what the value counts or measures.
+	Unit Unit
+	// Label is a short human name for axes, legends and the console, with
+	// no unit ("Connections attempted", "Mean handshake time").
+	Label string
+	// Meaning says what the value is, in a sentence or two.
+	Meaning string
+	// PerRun says how one run computes it: "sum", "peak", "mean over
+	// established connections", ...; summary.csv then gives the mean,
+	// standard deviation and 95 % interval of the per-run values.
+	PerRun string
+	// Outcome marks the connection outcomes, which sum to conns_attempted.
+	Outcome bool
+}
+
+// Axis returns the label with its unit, for an axis: "Mean handshake time
+// (s)", "Connections attempted".
+func (d Def) Axis() string {
+	if s := d.Unit.Symbol(); s != "" {
+		return d.Label + " (" + s + ")"
+	}
+	return d.Label
+}
+
+// Table lists every run metric in runs.csv column order.
+var Table = []Def{
+	{"conns_attempted", Count, "Connections attempted", "client connects: the sum of the outcomes below", "sum", false},
+	{"conns_established", Count, "Connections established", "attempts whose client reached ESTABLISHED, whatever their outcome", "sum", false},
+	{"conns_closed", Count, "Connections closed", "outcome: ended as the script says (a close, or the abort of `close: abort`)", "sum", true},
+	{"conns_refused", Count, "Connections refused", "outcome: a RST answered the SYN", "sum", true},
+	{"conns_timed_out", Count, "Connections timed out", "outcome: a retransmission, user or FIN-WAIT-2 timeout ended it, before or after establishment", "sum", true},
+	{"conns_reset", Count, "Connections reset", "outcome: a RST ended it after it was synchronized", "sum", true},
+	{"conns_no_port", Count, "Connections without a port", "outcome: connect found no free ephemeral port; no SYN was sent", "sum", true},
+	{"conns_unfinished", Count, "Connections unfinished", "outcome: the client's TCB still existed when the run ended", "sum", true},
+	{"conns_stuck", Count, "Stuck connection ends", "TCBs left idle for ever (no timer, nothing scheduled, outside LISTEN and TIME-WAIT) whose peer is alive and idle too: a deadlock, worth a bug report", "count at the end", false},
+	{"stuck_after_stale", Count, "Ends wedged by old duplicates", "as conns_stuck, for connections that synchronized with or accepted data of another incarnation: the delayed-duplicate hazard at work", "count at the end", false},
+	{"half_open_at_end", Count, "Half-open ends left", "idle TCBs whose peer is gone (a lost RST or FIN, a ghost): half-open connections (RFC 9293 §3.5.2)", "count at the end", false},
+	{"handshake_mean_s", Seconds, "Mean handshake time", "time from a client's first SYN to its ESTABLISHED; a mean over the established connections only (read it with conns_established)", "mean over established connections", false},
+	{"handshake_p50_s", Seconds, "Median handshake time", "the run's median handshake time (nearest rank); summary.csv averages the runs' medians", "nearest-rank percentile of the run's established connections", false},
+	{"handshake_p99_s", Seconds, "99th-percentile handshake time", "the run's 99th percentile (nearest rank); summary.csv averages the runs' percentiles, which is not the percentile of all runs pooled", "nearest-rank percentile of the run's established connections", false},
+	{"handshake_max_s", Seconds, "Longest handshake time", "the run's longest handshake", "max over established connections", false},
+	{"syn_retransmits", Count, "SYN retransmissions", "SYNs sent again by every host", "sum", false},
+	{"synack_retransmits", Count, "SYN-ACK retransmissions", "SYN-ACKs sent again by every host", "sum", false},
+	{"data_retransmits", Count, "Data and FIN retransmissions", "data and FIN segments sent again by every host", "sum", false},
+	{"ghost_established", Count, "Ghost connections", "server connections established for no live client incarnation (an old duplicate SYN taken for a new connection)", "sum", false},
+	{"stale_segments_accepted", Count, "Stale segments accepted", "segments of an earlier incarnation whose data a connection accepted", "sum", false},
+	{"stale_bytes_accepted", Bytes, "Stale bytes accepted", "bytes of an earlier incarnation delivered to an application", "sum", false},
+	{"timewait_assassinations", Count, "TIME-WAIT assassinations", "TIME-WAIT states ended early by a RST (RFC 1337)", "sum", false},
+	{"half_open_detected", Count, "Half-open connections detected", "half-open connections discovered and reset (RFC 9293 §3.5.2, Figures 10 and 11)", "sum", false},
+	{"timewait_peak", Count, "Peak TIME-WAIT connections", "the most connections in TIME-WAIT at once, over all hosts", "peak", false},
+	{"timewait_peak_server", Count, "Peak TIME-WAIT on servers", "the most TIME-WAIT connections at once on hosts that only serve", "peak", false},
+	{"synrcvd_peak", Count, "Peak SYN-RECEIVED connections", "the most connections in SYN-RECEIVED at once", "peak", false},
+	{"listen_overflows", Count, "Listen-queue overflows", "SYNs a listener dropped or refused because a queue was full", "sum", false},
+	{"segments_sent", Count, "Segments sent", "segments every host sent", "sum", false},
+	{"segments_lost", Count, "Segments lost", "segments links lost, tail-dropped, dropped while down or corrupted", "sum", false},
+	{"events", Count, "Events", "simulation events executed", "sum", false},
+	{"sim_time_s", Seconds, "Simulated time", "simulated length of the run (its last event, or stop.time)", "at the end", false},
+	{"wall_s", Seconds, "Wall-clock time", "real time the run took: the only value that is not reproducible", "at the end", false},
+}
+
+// Names returns the metric names in runs.csv column order.
+func Names() []string {
+	out := make([]string, len(Table))
+	for i, d := range Table {
+		out[i] = d.Name
+	}
+	return out
+}
+
+// Lookup returns the metric named name.
+func Lookup(name string) (Def, bool) {
+	for _, d := range Table {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return Def{}, false
+}
