@@ -147,7 +147,7 @@ func (t *tcb) rtoExpired() {
 		// tcp_syn_retries.
 		limit = cfg.SynRetries
 		if limit != Unlimited {
-			limit += cfg.SynLinearTimeouts
+			limit += min(cfg.SynLinearTimeouts, math.MaxInt-limit)
 		}
 		expired = t.synTimedOut()
 	case t.sndUna == t.iss && t.state == SynReceived && !t.passive:
