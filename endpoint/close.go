@@ -260,6 +260,10 @@ func (tw *twTable) arrive(slot uint32, seg *Segment) {
 	e := &tw.entries[slot]
 	_, raddr, _ := keyParts(e.key)
 	segLen := seg.SeqLen()
+	if cfg.TimeWaitBSD {
+		tw.arriveBSD(slot, seg) // timewait_bsd.go
+		return
+	}
 
 	if seg.Flags&(SYN|ACK|RST) == SYN && cfg.TimeWaitReopen {
 		// RFC 1122 §4.2.2.13 and RFC 6191: a new SYN may reopen the

@@ -205,7 +205,7 @@ func (t *tcb) oowACK(n Note) bool {
 	if !t.oowAllowed() {
 		return false
 	}
-	t.sendACK(n)
+	t.send(t.seg(t.sndNxt, ACK), n) // plain even under FinOnACK (options.go)
 	return true
 }
 

@@ -26,6 +26,10 @@ func freebsdProfile(c Config) Config {
 		RcvBufRoundMSS: true,
 		// soclose/tcp_disconnect flushes unread data and sends a FIN.
 		CloseUnreadReset: false,
+		// tcp_twcheck's order of checks in TIME-WAIT.
+		TimeWaitBSD: true,
+		// tcp_output resends the FIN while it is unacknowledged.
+		FinOnACK: true,
 	}
 	c.Timestamps = true // net.inet.tcp.rfc1323=1
 	// net.inet.ip.portrange.first/last = 10000/65535.

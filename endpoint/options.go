@@ -70,6 +70,15 @@ type Features struct {
 	// that sends a RST (RFC 2525 §2.17; Linux tcp_close). FreeBSD discards
 	// the data and closes normally.
 	CloseUnreadReset bool
+	// TimeWaitBSD processes segments arriving in TIME-WAIT in the order of
+	// FreeBSD's tcp_twcheck instead of RFC 9293 §3.10.7.4
+	// (timewait_bsd.go).
+	TimeWaitBSD bool
+	// FinOnACK resends an unacknowledged FIN with every ACK the
+	// connection sends in FIN-WAIT-1, CLOSING and LAST-ACK for arriving
+	// data or FIN, as FreeBSD's tcp_output does (it pulls SND.NXT back over
+	// the FIN).
+	FinOnACK bool
 }
 
 // maxWScale is RFC 7323 §2.3's limit on the shift count.
@@ -254,4 +263,23 @@ func optLen(k []uint8) int {
 		}
 	}
 	return n
+}
+
+// finOnACK sends, under Config.FinOnACK, the ACK as a retransmission of
+// our unacknowledged FIN, <SEQ=SND.NXT-1><CTL=FIN,ACK>, and reports
+// whether it did. The ACKs that answer challenges and unacceptable
+// segments (oowACK) stay plain: FreeBSD sends those for SYNs and RSTs with
+// tcp_respond, outside tcp_output. (It does resend the FIN when answering
+// other unacceptable segments; no script in the suite shows that case and
+// it is not modelled.)
+func (t *tcb) finOnACK(n Note) bool {
+	if !t.s.cfg.FinOnACK || !t.finSent || t.finAcked {
+		return false
+	}
+	switch t.state {
+	case FinWait1, Closing, LastAck:
+		t.send(t.seg(t.sndNxt-1, FIN|ACK), n)
+		return true
+	}
+	return false
 }

@@ -86,6 +86,9 @@ func (t *tcb) synOptions(seg *Segment) {
 
 // sendACK sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
 func (t *tcb) sendACK(n Note) {
+	if t.finOnACK(n) {
+		return
+	}
 	t.send(t.seg(t.sndNxt, ACK), n)
 }
 
