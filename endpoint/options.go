@@ -283,3 +283,14 @@ func (t *tcb) finOnACK(n Note) bool {
 	}
 	return false
 }
+
+// SetRcvBuf sets the connection's receive buffer, and with it RCV.WND, to
+// n bytes, as setsockopt(SO_RCVBUF) on a connected socket does in stacks
+// whose window follows the buffer's free space. The window field still
+// says at most 65535 << the receive shift; segments up to the new right
+// edge are in the window. It does nothing once the TCB is gone.
+func (c Conn) SetRcvBuf(n int) {
+	if t := c.live(); t != nil && n > 0 {
+		t.rcvWnd = uint32(n)
+	}
+}
