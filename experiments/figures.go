@@ -186,41 +186,31 @@ func numeric(v string) (float64, bool) {
 	return 0, false
 }
 
-// axisLabel describes a swept path on an axis.
-func axisLabel(path string) string {
-	if lossPath.MatchString(path) {
-		return path + " (loss probability)"
-	}
-	return path
-}
-
-// metricLabel describes a metric on an axis.
-func metricLabel(m string) string {
-	if s, ok := strings.CutSuffix(m, "_s"); ok {
-		return s + " (s)"
-	}
-	return m
-}
-
-// seriesName names the series of a point: the values of the swept paths
-// other than x (and y), "" when there are none.
-func seriesName(params, values []string, skip ...string) string {
+// seriesName names the series of a point by the values of the swept paths
+// other than x (and y): "One-way delay: 5 ms, Handshake at server:
+// two-way"; "" when there are none.
+func (d *resultData) seriesName(params, values []string, skip ...string) string {
 	var parts []string
 	for i, p := range params {
 		if !slices.Contains(skip, p) {
-			parts = append(parts, shortPath(p)+"="+values[i])
+			pi := paramOf(p, d.exp, []string{values[i]})
+			parts = append(parts, pi.label+": "+valueName(values[i], pi.unit))
 		}
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, ", ")
 }
 
-// shortPath drops a path's leading components: links[0].loss.p → loss.p.
-func shortPath(p string) string {
-	parts := strings.Split(p, ".")
-	if len(parts) > 2 {
-		parts = parts[len(parts)-2:]
+// theme returns the theme of plot p's style.
+func theme(p config.Plot) (plots.Theme, error) { return plots.ThemeFor(p.Style) }
+
+// pick returns the first non-empty string.
+func pick(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
 	}
-	return strings.Join(parts, ".")
+	return ""
 }
 
 // metricFigure draws a metric's mean and 95 % CI against the swept path X,
@@ -241,6 +231,11 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 		}
 		params = append([]string{p.Series}, slices.DeleteFunc(slices.Clone(params), func(s string) bool { return s == p.Series })...)
 	}
+	th, err := theme(p)
+	if err != nil {
+		return nil, err
+	}
+	mi := metricOf(p.Metric)
 	var series []plots.SweepSeries
 	index := map[string]int{}
 	firstPoint := map[string]int{}
@@ -254,7 +249,7 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 		for i, path := range params {
 			vals[i] = row.Params[slices.Index(d.man.Params, path)]
 		}
-		name := seriesName(params, vals, p.X)
+		name := d.seriesName(params, vals, p.X)
 		k, ok := index[name]
 		if !ok {
 			k = len(series)
@@ -263,21 +258,26 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 			series = append(series, plots.SweepSeries{Name: name})
 		}
 		at = append(at, [2]int{k, len(series[k].Points)})
-		series[k].Points = append(series[k].Points, plots.SweepPoint{Mean: row.Mean, Lo: row.CILo, Hi: row.CIHi})
+		lo, hi := row.CILo, row.CIHi
+		if mi.NonNegative {
+			lo, hi = nonNegativeCI(row.Mean, lo, hi)
+		}
+		series[k].Points = append(series[k].Points, plots.SweepPoint{Mean: row.Mean, Lo: lo, Hi: hi})
 		xs = append(xs, row.Params[xi])
 	}
 	// x is numeric when every value is a number, percentage or duration;
 	// otherwise nominal (names is non-nil), its values in sweep order.
-	var names []string
+	px := paramOf(p.X, d.exp, xs)
+	var names, raw []string
 	if slices.ContainsFunc(xs, func(v string) bool { _, ok := numeric(v); return !ok }) {
 		names = []string{}
 	}
 	for i, v := range xs {
 		x, _ := numeric(v)
 		if names != nil {
-			j := slices.Index(names, v)
+			j := slices.Index(raw, v)
 			if j < 0 {
-				j, names = len(names), append(names, v)
+				j, raw, names = len(raw), append(raw, v), append(names, valueName(v, px.unit))
 			}
 			x = float64(j)
 		}
@@ -288,10 +288,14 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 	}
 	if len(series) == 1 && series[0].Name == "" {
 		series[0].Name = "simulation (mean, 95% CI)"
+		if mi.NonNegative {
+			series[0].Name = "simulation (mean, 95% CI on the log scale)"
+		}
 	}
-	opt := plots.SweepOptions{Title: p.Title, XLabel: axisLabel(p.X), YLabel: metricLabel(p.Metric), LogX: p.LogX, LogY: p.LogY, XNames: names}
+	opt := plots.SweepOptions{Title: p.Title, XLabel: pick(p.XLabel, px.label), YLabel: pick(p.YLabel, p.Label, mi.Label),
+		XUnit: px.unit, YUnit: mi.Unit, LogX: p.LogX, LogY: p.LogY, XNames: names, Theme: th}
 	if names != nil && p.LogX {
-		return nil, fmt.Errorf("log_x: x %s has values that are not numbers (%s)", p.X, strings.Join(names, ", "))
+		return nil, fmt.Errorf("log_x: x %s has values that are not numbers (%s)", p.X, strings.Join(raw, ", "))
 	}
 	if p.Metric == "handshake_mean_s" && lossPath.MatchString(p.X) && d.exp != nil && names == nil {
 		points := d.exp.Points()
@@ -431,16 +435,22 @@ func (d *resultData) cdfFigure(p config.Plot) (*plots.Figure, error) {
 	if _, err := d.readRuns(); err != nil {
 		return nil, err
 	}
+	th, err := theme(p)
+	if err != nil {
+		return nil, err
+	}
 	names := d.pointNames()
 	var series []plots.SampleSeries
-	xlabel := metricLabel(p.Metric)
+	mi := metricOf(p.Metric)
+	xlabel := mi.Label
+	perConn := false
 	if p.Metric == "handshake_mean_s" {
 		byPoint, err := d.handshakeSamples()
 		if err != nil {
 			return nil, err
 		}
 		if byPoint != nil {
-			xlabel = "handshake time per connection (s)"
+			xlabel, perConn = "Connect time per connection", true
 			for pt, name := range names {
 				if xs := byPoint[pt]; hasFinite(xs) {
 					series = append(series, plots.SampleSeries{Name: name, Samples: xs})
@@ -448,7 +458,7 @@ func (d *resultData) cdfFigure(p config.Plot) (*plots.Figure, error) {
 			}
 		}
 	}
-	if xlabel != "handshake time per connection (s)" {
+	if !perConn {
 		for pt, name := range names {
 			var xs []float64
 			for _, v := range d.runs.Column(p.Metric, pt) {
@@ -460,12 +470,12 @@ func (d *resultData) cdfFigure(p config.Plot) (*plots.Figure, error) {
 				series = append(series, plots.SampleSeries{Name: name, Samples: xs})
 			}
 		}
-		xlabel += ", per run"
 	}
 	if len(series) == 0 {
 		return nil, fmt.Errorf("no values of %q", p.Metric)
 	}
-	return plots.CDF(series, plots.CDFOptions{Title: p.Title, XLabel: xlabel, LogX: p.LogX})
+	return plots.CDF(series, plots.CDFOptions{Title: p.Title, XLabel: pick(p.XLabel, p.Label, xlabel), YLabel: p.YLabel,
+		XUnit: mi.Unit, LogX: p.LogX, Theme: th})
 }
 
 func hasFinite(xs []float64) bool {
@@ -478,7 +488,7 @@ func (d *resultData) pointNames() map[int]string {
 	names := map[int]string{}
 	for _, r := range d.runs.Rows {
 		if _, ok := names[r.Point]; !ok {
-			n := seriesName(d.man.Params, r.Params)
+			n := d.seriesName(d.man.Params, r.Params)
 			if n == "" {
 				n = d.man.Name
 			}

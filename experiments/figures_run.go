@@ -3,7 +3,6 @@ package experiments
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -36,72 +35,6 @@ func (d *resultData) runOf(k int) (point, rep int, err error) {
 // syn_received → SYN-RECEIVED.
 func stateName(col string) string { return strings.ToUpper(strings.ReplaceAll(col, "_", "-")) }
 
-// occupancyFigure draws the state occupancy of run p.Run from
-// timeseries.csv.
-func (d *resultData) occupancyFigure(p config.Plot) (*plots.Figure, error) {
-	point, rep, err := d.runOf(int(p.Run))
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(filepath.Join(d.dir, "timeseries.csv"))
-	if os.IsNotExist(err) {
-		return nil, errors.New("no timeseries.csv: add record: {occupancy: {interval: 100ms}} to the experiment and run it again")
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("timeseries.csv: %w", err)
-	}
-	if len(head) < 4 || head[0] != "point" || head[1] != "replication" || head[2] != "time_s" {
-		return nil, errors.New("timeseries.csv: want columns point, replication, time_s, then states")
-	}
-	var occ plots.Occupancy
-	var cols []int
-	for i, c := range head[3:] {
-		name := stateName(c)
-		if len(p.States) == 0 || slices.Contains(p.States, name) {
-			occ.States = append(occ.States, plots.StateCounts{State: name})
-			cols = append(cols, 3+i)
-		}
-	}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("timeseries.csv: %w", err)
-		}
-		if rec[0] != strconv.Itoa(point) || rec[1] != strconv.Itoa(rep) {
-			continue
-		}
-		t, err := strconv.ParseFloat(rec[2], 64)
-		if err != nil {
-			return nil, fmt.Errorf("timeseries.csv: time_s %q", rec[2])
-		}
-		occ.Time = append(occ.Time, t)
-		for k, c := range cols {
-			v, err := strconv.ParseFloat(rec[c], 64)
-			if err != nil {
-				return nil, fmt.Errorf("timeseries.csv: %s %q", head[c], rec[c])
-			}
-			occ.States[k].Counts = append(occ.States[k].Counts, v)
-		}
-	}
-	if len(occ.Time) == 0 {
-		return nil, fmt.Errorf("timeseries.csv has no rows for run %d (point %d, replication %d)", p.Run, point, rep)
-	}
-	title := p.Title
-	if title == "" {
-		title = fmt.Sprintf("%s, run %d", d.man.Name, p.Run)
-	}
-	return plots.StateOccupancy(occ, plots.OccupancyOptions{Title: title})
-}
-
 // heatFigure draws a metric's mean over the swept paths X and Y.
 func (d *resultData) heatFigure(p config.Plot) (*plots.Figure, error) {
 	if _, err := d.readRuns(); err != nil {
@@ -121,7 +54,7 @@ func (d *resultData) heatFigure(p config.Plot) (*plots.Figure, error) {
 		if row.Metric != p.Metric {
 			continue
 		}
-		if rest := seriesName(d.man.Params, row.Params, p.X, p.Y); rest != "" {
+		if rest := d.seriesName(d.man.Params, row.Params, p.X, p.Y); rest != "" {
 			return nil, fmt.Errorf("a heat map needs the sweep to vary only %s and %s; it also varies %s", p.X, p.Y, rest)
 		}
 		x, y := row.Params[xi], row.Params[yi]
@@ -147,8 +80,20 @@ func (d *resultData) heatFigure(p config.Plot) (*plots.Figure, error) {
 			g.Z[j][i] = v
 		}
 	}
-	return plots.Heat(g, plots.HeatOptions{Title: p.Title, XLabel: p.X, YLabel: p.Y,
-		ZLabel: metricLabel(p.Metric), Annotate: len(g.X)*len(g.Y) <= 64})
+	th, err := theme(p)
+	if err != nil {
+		return nil, err
+	}
+	px, py := paramOf(p.X, d.exp, g.X), paramOf(p.Y, d.exp, g.Y)
+	for i, v := range g.X {
+		g.X[i] = valueName(v, px.unit)
+	}
+	for j, v := range g.Y {
+		g.Y[j] = valueName(v, py.unit)
+	}
+	mi := metricOf(p.Metric)
+	return plots.Heat(g, plots.HeatOptions{Title: p.Title, XLabel: pick(p.XLabel, px.label), YLabel: pick(p.YLabel, py.label),
+		ZLabel: pick(p.Label, mi.Label), ZUnit: mi.Unit, Annotate: len(g.X)*len(g.Y) <= 64, Theme: th})
 }
 
 // coverageFigure draws the FSM transition coverage from transitions.csv,
@@ -167,11 +112,15 @@ func (d *resultData) coverageFigure(p config.Plot) (*plots.Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	th, err := theme(p)
+	if err != nil {
+		return nil, err
+	}
 	title := p.Title
 	if title == "" {
 		title = "FSM transition coverage, " + d.man.Name
 	}
-	return plots.TransitionCoverage(ts, plots.CoverageOptions{Title: title})
+	return plots.TransitionCoverage(ts, plots.CoverageOptions{Title: title, Theme: th})
 }
 
 // ladderFigure re-runs run p.Run of the experiment recorded in the
@@ -181,7 +130,11 @@ func (d *resultData) ladderFigure(p config.Plot) (*plots.Figure, error) {
 	if d.exp == nil {
 		return nil, fmt.Errorf("the manifest's experiment does not parse back: %w", d.expErr)
 	}
-	res, err := Trace(context.Background(), d.exp, TraceOptions{Run: int(p.Run), Ladder: true, Conn: int(p.Conn)})
+	th, err := theme(p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Trace(context.Background(), d.exp, TraceOptions{Run: int(p.Run), Ladder: true, Conn: int(p.Conn), AbsoluteSeq: p.AbsoluteSeq})
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +145,7 @@ func (d *resultData) ladderFigure(p config.Plot) (*plots.Figure, error) {
 			title += ", " + res.ConnName
 		}
 	}
-	return res.LadderFigure(title)
+	return res.LadderFigureWith(plots.LadderOptions{Title: title, Theme: th})
 }
 
 // transitionsHeader is the header of transitions.csv.

@@ -121,8 +121,10 @@ func StateOccupancy(o Occupancy, opt OccupancyOptions) (*Figure, error) {
 }
 
 // StateOccupancyPanels draws several occupancies as small multiples, such
-// as one per sweep point: a grid of panels (one or two columns) with one
-// y scale, one legend and the axis labels along the outer edges. Each
+// as one per sweep point: a grid of panels with one y scale, one legend and
+// the axis labels along the outer edges; in the paper style up to three
+// panels stack in one column, more take two columns, and in the slides
+// style up to three stand side by side. Each
 // panel is drawn as StateOccupancy draws its only one; the errors are
 // StateOccupancy's, for the first panel that has one.
 func StateOccupancyPanels(panels []OccupancyPanel, opt OccupancyOptions) (*Figure, error) {
@@ -202,8 +204,15 @@ func StateOccupancyPanels(panels []OccupancyPanel, opt OccupancyOptions) (*Figur
 	}
 
 	fig := &Figure{theme: th}
+	// A tall theme (paper) stacks up to three panels in its column, then
+	// goes to two columns; a wide one (slides) puts up to three side by
+	// side.
+	wide := th.Size.Width > 1.6*th.Size.Height
 	cols := 1
-	if len(panels) > 1 {
+	switch {
+	case wide:
+		cols = min(len(panels), 3)
+	case len(panels) > 3:
 		cols = 2
 	}
 	rows := (len(panels) + cols - 1) / cols
@@ -310,9 +319,9 @@ func StateOccupancyPanels(panels []OccupancyPanel, opt OccupancyOptions) (*Figur
 		return fig, nil
 	}
 	fig.Plot = th.newPlot(opt.Title, "", "")
-	fig.Size = Size{Width: th.Size.Width * vg.Length(cols) * 0.9, Height: th.Size.Height * (0.35 + 0.55*vg.Length(rows))}
-	if cols == 1 {
-		fig.Size.Width = th.Size.Width
+	fig.Size = Size{Width: th.Size.Width, Height: th.Size.Height * (0.3 + 0.6*vg.Length(rows))}
+	if !wide {
+		fig.Size.Width *= vg.Length(cols)
 	}
 	return fig, nil
 }
