@@ -130,6 +130,12 @@ func (t *tcb) synReceivedAck(seg *Segment) bool {
 	// below set to: SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <-
 	// SEG.ACK".
 	t.stopTimer(tmConn)
+	if t.passive {
+		// The limiter on answers to unacceptable segments belonged to the
+		// request; the connection starts with its own (Linux's
+		// tcp_create_openreq_child clears last_oow_ack_time).
+		t.oowSent = false
+	}
 	// The ACK that synchronizes us names our peer better than the SYN did:
 	// the SYN may have been an old duplicate that a live client's own SYN
 	// (indistinguishable under weak ISNs) or ACK then completed. Stale-data

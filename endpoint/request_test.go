@@ -218,3 +218,30 @@ func TestRetransmittedSynAtRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestEstablishedForgetsRequestLimiter: the answer to a retransmitted SYN
+// spends the SYN-RECEIVED TCB's rate limit, but the connection it becomes
+// starts with its own, as Linux's child socket does (last_oow_ack_time
+// cleared in tcp_create_openreq_child): an out-of-window segment 200 ms
+// later is answered.
+func TestEstablishedForgetsRequestLimiter(t *testing.T) {
+	n := newTestNet(time.Millisecond)
+	b := n.addStack(t, addrB, linux())
+	fixedISN(b, 5000)
+	w := &wire{match: func(sg Segment) bool { return sg.Flags == ACK }}
+	b.SetObserver(w)
+	if _, err := b.Listen(80, ListenOptions{}, NopHandler{}); err != nil {
+		t.Fatal(err)
+	}
+	seg := func(seq, ack Seq, f Flags) Segment {
+		return Segment{SrcPort: 5555, DstPort: 80, Seq: seq, Ack: ack, Flags: f, Window: 1000}
+	}
+	n.inject(addrA, addrB, seg(1, 0, SYN), 0)
+	n.inject(addrA, addrB, seg(1, 0, SYN), 100*ms)           // answered with a SYN-ACK
+	n.inject(addrA, addrB, seg(2, 5001, ACK), 200*ms)        // ESTABLISHED
+	n.inject(addrA, addrB, seg(2+100000, 5001, ACK), 300*ms) // out of window
+	n.sim.RunFor(time.Second)
+	if want := []time.Duration{300 * ms}; !slices.Equal(w.times, want) {
+		t.Errorf("ACKs at %v, want %v", w.times, want)
+	}
+}
