@@ -20,7 +20,10 @@ func (t *tcb) otherArrives(seg *Segment) {
 	s := t.s
 	cfg := &s.cfg
 
-	if t.state == SynReceived && seg.Flags&(SYN|ACK|RST|FIN) == SYN && seg.Seq == t.irs && seg.Len == 0 && cfg.SynRcvdDupSynAck {
+	if t.state == SynReceived && seg.Flags&(SYN|ACK|RST) == SYN && seg.Seq == t.irs && cfg.SynRcvdDupSynAck {
+		// tcp_check_req's "pure retransmitted SYN": SYN without ACK or RST
+		// at the SYN's sequence number; any text or FIN on it is thrown
+		// away with it.
 		t.dupSynArrives(seg)
 		return
 	}

@@ -245,3 +245,45 @@ func TestEstablishedForgetsRequestLimiter(t *testing.T) {
 		t.Errorf("ACKs at %v, want %v", w.times, want)
 	}
 }
+
+// TestPureRetransmittedSyn: which segments a passive SYN-RECEIVED TCB
+// under the linux profile takes for a retransmission of its SYN, answered
+// with a SYN-ACK (tcp_check_req: SYN without ACK or RST, at the SYN's
+// sequence number; text or FIN on it is thrown away).
+func TestPureRetransmittedSyn(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		seq     Seq
+		flags   Flags
+		len     uint32
+		synAcks int // SYN-ACKs sent in answer
+		alive   bool
+	}{
+		{"SYN", 1, SYN, 0, 1, true},
+		{"SYN with data", 1, SYN, 10, 1, true},
+		{"SYN with FIN", 1, SYN | FIN, 0, 1, true},
+		// RFC 9293 §3.10.7.4, fourth: a SYN in the window of a passive
+		// SYN-RECEIVED TCB returns it to LISTEN.
+		{"SYN at another sequence number", 3, SYN, 0, 0, false},
+		{"SYN-ACK", 1, SYN | ACK, 0, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := newTestNet(time.Millisecond)
+			b := n.addStack(t, addrB, linux())
+			w := &wire{match: func(sg Segment) bool { return sg.Flags == SYN|ACK }}
+			b.SetObserver(w)
+			if _, err := b.Listen(80, ListenOptions{}, NopHandler{}); err != nil {
+				t.Fatal(err)
+			}
+			n.inject(addrA, addrB, Segment{SrcPort: 5555, DstPort: 80, Seq: 1, Flags: SYN, Window: 1000}, 0)
+			n.inject(addrA, addrB, Segment{SrcPort: 5555, DstPort: 80, Seq: tc.seq, Flags: tc.flags, Len: tc.len, Window: 1000}, 100*ms)
+			n.sim.RunFor(200 * ms)
+			if got := len(w.times) - 1; got != tc.synAcks {
+				t.Errorf("%d SYN-ACKs in answer, want %d", got, tc.synAcks)
+			}
+			if tcbs, _ := b.NumConns(); (tcbs == 1) != tc.alive {
+				t.Errorf("%d TCBs left, want alive %v", tcbs, tc.alive)
+			}
+		})
+	}
+}
