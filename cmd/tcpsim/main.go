@@ -77,18 +77,7 @@ func main() {
 	var first atomic.Value // the first signal received
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		s := <-sigs
-		first.Store(s)
-		if !interruptible.Load() {
-			os.Exit(signalExit(s))
-		}
-		fmt.Fprintf(os.Stderr, "\ntcpsim: %v: stopping the runs in progress; finished runs are kept (signal again to exit at once)\n", s)
-		cancel()
-		s = <-sigs
-		fmt.Fprintf(os.Stderr, "tcpsim: %v again: exiting at once; run the same command again to resume\n", s)
-		os.Exit(signalExit(s))
-	}()
+	go handleSignals(sigs, &first, cancel, os.Exit, os.Stderr)
 	stopGC := tuneGC(os.Getenv)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopGC()
@@ -96,6 +85,23 @@ func main() {
 		code = signalExit(s)
 	}
 	os.Exit(code)
+}
+
+// handleSignals acts on the signals: the first one is stored in first and
+// cancels a command that stops gracefully (exits at once otherwise); a
+// second one exits at once.
+func handleSignals(sigs <-chan os.Signal, first *atomic.Value, cancel func(), exit func(int), stderr io.Writer) {
+	s := <-sigs
+	first.Store(s)
+	if !interruptible.Load() {
+		exit(signalExit(s))
+		return
+	}
+	fmt.Fprintf(stderr, "\ntcpsim: %v: stopping the runs in progress; finished runs are kept (signal again to exit at once)\n", s)
+	cancel()
+	s = <-sigs
+	fmt.Fprintf(stderr, "tcpsim: %v again: exiting at once; run the same command again to resume\n", s)
+	exit(signalExit(s))
 }
 
 // signalExit is the exit status after signal s: 128 + its number.
