@@ -1,6 +1,7 @@
 package endpoint
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -66,6 +67,9 @@ func TestRetryKnobsOnTheWire(t *testing.T) {
 			{"linux syn_retries 2, no time bound", linux(), func(c *Config) { c.SynRetries, c.SynTimeBound = 2, false },
 				s(0, 1, 2, 3, 4, 5, 7), 11},
 			{"linux syn_retries unlimited", linux(), func(c *Config) { c.SynRetries = Unlimited; c.ConnectTimeout = 5 * time.Minute },
+				s(0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67, 131, 251), 300},
+			// No overflow in the count (+4) or in the time bound.
+			{"linux syn_retries MaxInt", linux(), func(c *Config) { c.SynRetries = math.MaxInt; c.ConnectTimeout = 5 * time.Minute },
 				s(0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67, 131, 251), 300},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -181,16 +181,21 @@ func (t *tcb) synTimedOut() bool {
 	if !cfg.SynTimeBound || cfg.SynRetries == Unlimited || t.backoff == 0 {
 		return false
 	}
+	// SynRetries+1 timeouts: SynRTO, 2·SynRTO, ... up to MaxRTO, then
+	// MaxRTO for each of the rest.
 	var bound time.Duration
-	rto, n := cfg.SynRTO, cfg.SynRetries+1
-	for ; n > 0 && rto < cfg.MaxRTO; n-- {
+	rto, k := cfg.SynRTO, 0
+	for ; k <= cfg.SynRetries && rto < cfg.MaxRTO; k++ {
 		bound += rto
 		rto = min(2*rto, cfg.MaxRTO)
 	}
-	if n > 0 && time.Duration(n) > (math.MaxInt64-bound)/cfg.MaxRTO {
-		return false // beyond any simulated time
+	if k <= cfg.SynRetries {
+		rest := uint64(cfg.SynRetries-k) + 1
+		if rest > uint64((math.MaxInt64-bound)/cfg.MaxRTO) {
+			return false // beyond any simulated time
+		}
+		bound += time.Duration(rest) * cfg.MaxRTO
 	}
-	bound += time.Duration(n) * cfg.MaxRTO
 	return t.s.sim.Now().Sub(t.synStart) >= bound
 }
 
