@@ -1,0 +1,62 @@
+package experiments
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tcpsim/experiments/config"
+)
+
+// EstimateCost names the field behind an experiment that cannot fit: the
+// four settings of issue 16's finding 5 each exhausted 5-7 GB after 10-22 s.
+func TestEstimateNamesTheField(t *testing.T) {
+	const limit = 4 << 30
+	for _, tc := range []struct {
+		file, set string
+		field     string // "" for an experiment that fits
+	}{
+		{"simultaneous-close.yaml", "replications=1000000000", "replications"},
+		{"busy-server.yaml", "workloads[0].arrivals={closed: {clients: 1000000000}}", "workloads[0].arrivals.closed.clients"},
+		// The count is bounded by the rate and stop.max_time (1 h):
+		// 3.6·10^7 connections, about 14 GB.
+		{"million-connections.yaml", "workloads[0].count=1000000000", "workloads[0].arrivals.poisson"},
+		{"time-wait-assassination.yaml", "injections[0].replay.copies=1000000000", "injections[0].replay.copies"},
+		{"busy-server.yaml", "record.occupancy.interval=1us", "record.occupancy.interval"},
+		// A huge rate is bounded by the count: it fits.
+		{"handshake-under-loss.yaml", "workloads[0].arrivals={poisson: 1000000000/s}", ""},
+		{"million-connections.yaml", "", ""},
+		{"old-duplicate-syn.yaml", "record.connections=true", ""},
+	} {
+		var sets []string
+		if tc.set != "" {
+			sets = append(sets, tc.set)
+		}
+		e, err := config.Load(filepath.Join("catalog", tc.file), sets...)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.file, tc.set, err)
+		}
+		est := EstimateCost(e, 2, 1)
+		err = est.Check(limit, "test")
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%s %s: %v; want it to fit (%s)", tc.file, tc.set, err, est)
+		case tc.field != "" && (!errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "from "+tc.field+":")):
+			t.Errorf("%s --set %s: Check = %v; want ErrTooBig naming %s (%s)", tc.file, tc.set, err, tc.field, est)
+		}
+	}
+}
+
+// The estimate of the scale run is within a small factor of what it
+// measured: 2·10^5 connections, 3.3·10^6 events, about 130 MB resident.
+func TestEstimateScale(t *testing.T) {
+	e, err := config.Load("catalog/million-connections.yaml", "workloads[0].count=200000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := EstimateCost(e, 1, 1)
+	if est.Events < 1e6 || est.Events > 1e7 || est.Memory < 64<<20 || est.Memory > 512<<20 {
+		t.Errorf("estimate %s; want 10^6-10^7 events and 64-512 MiB", est)
+	}
+}
