@@ -10,7 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
+	"regexp"
 )
 
 // ErrSymlink means a result directory holds a symbolic link where tcpsim
@@ -50,11 +50,13 @@ func PrepareDir(dir string) (removed []string, err error) {
 	return removed, nil
 }
 
+// temporaryName matches WriteFileAtomic's temporaries: ".NAME.tmp" and
+// the digits os.CreateTemp puts in place of its "*".
+var temporaryName = regexp.MustCompile(`^\..+\.tmp[0-9]+$`)
+
 // IsTemporary reports whether a file name is one of WriteFileAtomic's
 // temporaries.
-func IsTemporary(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp")
-}
+func IsTemporary(name string) bool { return temporaryName.MatchString(name) }
 
 // OpenNoFollow opens a file in a result directory with the given flags
 // (permissions 0644 when created), refusing a symbolic link with an error

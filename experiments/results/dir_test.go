@@ -42,7 +42,7 @@ func TestPrepareDir(t *testing.T) {
 		wantErr bool
 		removed int
 	}{
-		{"clean", []string{"runs.csv", "parts/connections-p0-r0.csv"}, nil, false, 0},
+		{"clean", []string{"runs.csv", "parts/connections-p0-r0.csv", ".notes.tmpl", ".x.tmp", LockName}, nil, false, 0},
 		{"stale temporaries", []string{".runs.csv.tmp123", "parts/.connections-p0-r0.csv.tmp9", "plots/.a.png.tmp1", "runs.csv"}, nil, false, 3},
 		{"parts is a link", nil, []string{"parts"}, true, 0},
 		{"journal is a link", nil, []string{"runs.journal"}, true, 0},
