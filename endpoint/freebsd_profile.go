@@ -26,6 +26,8 @@ func freebsdProfile(c Config) Config {
 		RcvBufRoundMSS: true,
 		// soclose/tcp_disconnect flushes unread data and sends a FIN.
 		CloseUnreadReset: false,
+		// tcp_drop sends the RST from tcp_output with ACK.
+		AbortRSTACK: true,
 		// tcp_twcheck's order of checks in TIME-WAIT.
 		TimeWaitBSD: true,
 		// tcp_output resends the FIN while it is unacknowledged.

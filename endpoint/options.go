@@ -70,6 +70,11 @@ type Features struct {
 	// that sends a RST (RFC 2525 §2.17; Linux tcp_close). FreeBSD discards
 	// the data and closes normally.
 	CloseUnreadReset bool
+	// AbortRSTACK sends the RST of an ABORT (and of close with SO_LINGER 0
+	// or unread data) with ACK and RCV.NXT, as Linux's
+	// tcp_send_active_reset and FreeBSD's tcp_drop do; RFC 9293 §3.10.5
+	// gives <SEQ=SND.NXT><CTL=RST>.
+	AbortRSTACK bool
 	// TimeWaitBSD processes segments arriving in TIME-WAIT in the order of
 	// FreeBSD's tcp_twcheck instead of RFC 9293 §3.10.7.4
 	// (timewait_bsd.go).
@@ -109,7 +114,7 @@ func featuresFor(profile string) Features {
 		// with a shift of 7 for tcp_rmem[2]=6 MiB (tcp_select_initial_window),
 		// tcp_wmem[1]=16384.
 		return Features{SACK: true, WindowScale: true, WScale: 7, OptionLayout: LayoutLinux,
-			RcvBuf: 131072, SndBuf: 16384, CloseUnreadReset: true}
+			RcvBuf: 131072, SndBuf: 16384, CloseUnreadReset: true, AbortRSTACK: true}
 	}
 	return Features{OptionLayout: LayoutLinux, RcvBuf: 65535, SndBuf: 65535}
 }

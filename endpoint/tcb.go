@@ -308,7 +308,7 @@ func (c Conn) Abort() error {
 	switch t.state {
 	case SynReceived, Established, FinWait1, FinWait2, CloseWait:
 		// §3.10.5: send <SEQ=SND.NXT><CTL=RST>, flush queues, delete.
-		t.sendRST(t.sndNxt, 0, false, NoteReset)
+		t.sendRST(t.sndNxt, t.rcvNxt, t.s.cfg.AbortRSTACK, NoteReset) // AbortRSTACK: options.go
 	}
 	t.finish(Closed, CauseAbort, ReasonAborted)
 	return nil
