@@ -178,7 +178,7 @@ func (r *runner) shell(cmd string) error {
 
 // stateNames maps FreeBSD's and Linux's state spellings to endpoint's.
 var stateNames = map[string]endpoint.State{
-	"CLOSED": endpoint.Closed, "LISTEN": endpoint.Listen, "SYN_SENT": endpoint.SynSent,
+	"CLOSED": endpoint.Closed, "CLOSE": endpoint.Closed, "LISTEN": endpoint.Listen, "SYN_SENT": endpoint.SynSent,
 	"SYN_RCVD": endpoint.SynReceived, "SYN_RECEIVED": endpoint.SynReceived, "SYN_RECV": endpoint.SynReceived,
 	"ESTABLISHED": endpoint.Established, "CLOSE_WAIT": endpoint.CloseWait, "FIN_WAIT_1": endpoint.FinWait1,
 	"FIN_WAIT1": endpoint.FinWait1, "CLOSING": endpoint.Closing, "LAST_ACK": endpoint.LastAck,
