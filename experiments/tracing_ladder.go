@@ -16,9 +16,13 @@ import (
 // A segment's kind is decided when the ladder is built, once everything is
 // known:
 //   - stale: it belongs to an earlier incarnation of the connection (its
-//     Origin is neither of the ladder's two TCBs; in window mode, a newer
-//     incarnation had sent on the same 4-tuple before it arrived), or an
-//     experiment injected it as a replay;
+//     Origin was created before the ladder's client TCB: incarnations are
+//     numbered in creation order; in window mode, a newer incarnation had
+//     sent on the same 4-tuple before it arrived), or an experiment
+//     injected it as a replay;
+//   - later incarnation: it belongs to a TCB created after the ladder's two
+//     on the same 4-tuple, such as a fork for a duplicate SYN that arrives
+//     after the connection closed;
 //   - duplicate: otherwise, a copy the link made;
 //   - retransmission: otherwise, sent again by a retransmission timer;
 //   - segment: anything else.
@@ -232,16 +236,18 @@ func (l *ladderRec) lane(a endpoint.Addr) string {
 
 // kind classifies ladder segment s (see the comment at the top).
 func (l *ladderRec) kind(s *ladderSeg) plots.SegmentKind {
-	stale := s.raw.Replay
-	if l.conn != 0 {
-		o := s.raw.Origin
-		stale = stale || o != 0 && o != l.clientInc && (l.srvInc == 0 || o != l.srvInc)
+	stale, later := s.raw.Replay, false
+	if o := s.raw.Origin; l.conn != 0 && o != 0 && o != l.clientInc && o != l.srvInc {
+		stale = stale || o < l.clientInc
+		later = o > l.clientInc
 	} else {
 		stale = stale || s.stale
 	}
 	switch {
 	case stale:
 		return plots.Stale
+	case later:
+		return plots.Later
 	case s.copy:
 		return plots.Duplicate
 	case s.retx:

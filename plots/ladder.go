@@ -42,6 +42,10 @@ const (
 	// Stale is an old segment from an earlier incarnation of the
 	// connection, or one replayed into it.
 	Stale
+	// Later is a segment of a later incarnation on the same 4-tuple, such
+	// as the SYN-ACK a duplicate SYN draws from the server after the
+	// connection has closed.
+	Later
 	numKinds
 )
 
@@ -56,6 +60,8 @@ func (k SegmentKind) String() string {
 		return "duplicate"
 	case Stale:
 		return "stale (earlier incarnation)"
+	case Later:
+		return "later incarnation"
 	}
 	return "SegmentKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -69,6 +75,8 @@ func (k SegmentKind) suffix() string {
 		return " (dup)"
 	case Stale:
 		return " (stale)"
+	case Later:
+		return " (later)"
 	}
 	return ""
 }
@@ -82,6 +90,8 @@ func (k SegmentKind) color() color.Color {
 		return color.RGBA{0x7b, 0x32, 0x94, 0xff}
 	case Stale:
 		return colVermillion
+	case Later:
+		return colGreen
 	}
 	return colBlack
 }
@@ -427,10 +437,16 @@ func LadderDiagram(timelines []Timeline, segs []Segment, opt LadderOptions) (*Fi
 
 	fig.labelled = []labelBoxer{l}
 	fig.Size = l.size(th, opt.Title != "")
-	// Grow the rows until no label hides another or a state name: the
-	// placement avoids overlaps where it can, and taller rows give it room.
-	for try := 0; try < 8 && fig.CheckLabels() != nil; try++ {
-		fig.Size.Height *= 1.2
+	// Widen and heighten until no label hides another or a state name:
+	// the placement avoids overlaps where it can, and longer arrows give
+	// it room. Wider helps crossing arrows most, so it goes first, up to
+	// about twice the theme's width.
+	for try := 0; try < 10 && fig.CheckLabels() != nil; try++ {
+		if w := fig.Size.Width * 1.15; try%2 == 0 && w <= 2.05*th.Size.Width {
+			fig.Size.Width = w
+		} else {
+			fig.Size.Height *= 1.15
+		}
 	}
 	return fig, nil
 }
