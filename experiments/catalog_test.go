@@ -101,8 +101,8 @@ func TestCatalogOldDuplicateSYN(t *testing.T) {
 			t.Errorf("point %d: %v old SYNs caught by the client's RST, want thousands", p, v)
 		}
 	}
-	if files, err := DrawPlots(dir, "svg"); err != nil || len(files) != 2 {
-		t.Errorf("DrawPlots = %v, %v; want ghosts-vs-handshake and states-over-time", files, err)
+	if files, err := DrawPlots(dir, "svg"); err != nil || len(files) != 3 {
+		t.Errorf("DrawPlots = %v, %v; want ghosts-vs-handshake, states-over-time and ladder-old-duplicate-syn", files, err)
 	}
 	// two-way-handshake.yaml is point 1 on its own: with common random
 	// numbers its runs are the same runs.
