@@ -17,7 +17,7 @@ func freebsdProfile(c Config) Config {
 		// The smallest shift with TCP_MAXWIN << shift >= sb_max, and
 		// kern.ipc.maxsockbuf = 2 MiB gives 6 (tcp_connect,
 		// syncache_add).
-		WScale:       6,
+		WScale:       WScaleFor(2097152),
 		OptionLayout: LayoutBSD,
 		// net.inet.tcp.recvspace=65536, net.inet.tcp.sendspace=32768.
 		RcvBuf: 65536, SndBuf: 32768,
@@ -26,6 +26,9 @@ func freebsdProfile(c Config) Config {
 		RcvBufRoundMSS: true,
 		// soclose/tcp_disconnect flushes unread data and sends a FIN.
 		CloseUnreadReset: false,
+		// net.inet.tcp.rexmit_slop = 200 ms; rexmit_drop_options = 0;
+		// drop_synfin = 0.
+		RTOSlop: 200 * time.Millisecond,
 		// tcp_drop sends the RST from tcp_output with ACK.
 		AbortRSTACK: true,
 		// tcp_twcheck's order of checks in TIME-WAIT.

@@ -3,6 +3,7 @@ package endpoint
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // OptionLayout is the order and padding in which a stack writes its TCP
@@ -75,6 +76,17 @@ type Features struct {
 	// tcp_send_active_reset and FreeBSD's tcp_drop do; RFC 9293 §3.10.5
 	// gives <SEQ=SND.NXT><CTL=RST>.
 	AbortRSTACK bool
+	// RTOSlop is added to every retransmission timeout computed from a
+	// measurement or a backoff (FreeBSD's TCPT_RANGESET with
+	// net.inet.tcp.rexmit_slop); the first timeout of a SYN is not.
+	RTOSlop time.Duration
+	// SynDropOptionsAfter, if positive, sends SYNs with the MSS option
+	// alone from that many SYN timeouts on, in case a middlebox drops
+	// options (FreeBSD's net.inet.tcp.rexmit_drop_options, at 3).
+	SynDropOptionsAfter int
+	// DropSynFin silently drops every segment with both SYN and FIN set
+	// (FreeBSD's net.inet.tcp.drop_synfin).
+	DropSynFin bool
 	// TimeWaitBSD processes segments arriving in TIME-WAIT in the order of
 	// FreeBSD's tcp_twcheck instead of RFC 9293 §3.10.7.4
 	// (timewait_bsd.go).
@@ -97,6 +109,9 @@ func (f *Features) validate() []error {
 	}
 	if int(f.OptionLayout) >= len(layoutNames) {
 		errs = append(errs, fmt.Errorf("endpoint: config OptionLayout: unknown layout %d (want one of %v)", f.OptionLayout, layoutNames))
+	}
+	if f.RTOSlop < 0 || f.SynDropOptionsAfter < 0 {
+		errs = append(errs, errors.New("endpoint: config RTOSlop, SynDropOptionsAfter: must not be negative"))
 	}
 	if f.RcvBuf < 0 || f.SndBuf < 0 {
 		errs = append(errs, errors.New("endpoint: config RcvBuf, SndBuf: must not be negative"))
@@ -126,6 +141,13 @@ func featuresFor(profile string) Features {
 func (t *tcb) synFeatures(sg *Segment) {
 	f := &t.s.cfg.Features
 	syn := t.state == SynSent
+	if syn && f.SynDropOptionsAfter > 0 && t.backoff >= f.SynDropOptionsAfter {
+		// FreeBSD tcp_timer_rexmt: stop asking for window scaling,
+		// timestamps and SACK; the MSS option stays.
+		sg.Options &^= OptTimestamp
+		sg.Window = uint16(min(t.rcvWnd, 65535))
+		return
+	}
 	if f.SACK && (syn || t.peerSACK) {
 		sg.Options |= OptSACKPerm
 	}
@@ -298,4 +320,30 @@ func (c Conn) SetRcvBuf(n int) {
 	if t := c.live(); t != nil && n > 0 {
 		t.rcvWnd = uint32(n)
 	}
+}
+
+// rtoSlop is Features.RTOSlop for the timer being armed: every timeout but
+// the first one of an unmeasured connection's SYN or data.
+func (t *tcb) rtoSlop() time.Duration {
+	if t.backoff > 0 || t.srtt > 0 || t.passive && t.sndUna == t.iss {
+		return t.s.cfg.RTOSlop
+	}
+	return 0
+}
+
+// filtered reports whether the stack drops seg before any TCP processing
+// (DropSynFin).
+func (s *Stack) filtered(seg *Segment) bool {
+	return s.cfg.DropSynFin && seg.Flags&(SYN|FIN) == SYN|FIN
+}
+
+// WScaleFor returns the smallest window scale shift that lets a window
+// of maxBuf bytes be advertised, at most 14 (FreeBSD's tcp_connect and
+// syncache_add against kern.ipc.maxsockbuf).
+func WScaleFor(maxBuf int64) uint8 {
+	var s uint8
+	for s < maxWScale && int64(65535)<<s < maxBuf {
+		s++
+	}
+	return s
 }

@@ -45,12 +45,12 @@ func (t *tcb) sendSYN(retransmit bool) {
 	sg := t.seg(t.iss, flags)
 	sg.Options |= OptMSS
 	sg.MSS = t.s.cfg.MSS
-	t.synFeatures(&sg)
 	if t.s.cfg.Timestamps && (t.state == SynSent || t.tsOK) {
 		sg.Options |= OptTimestamp
 		sg.TSVal = t.tsNow()
 		sg.TSEcr = t.tsRecent
 	}
+	t.synFeatures(&sg)
 	n := NoteNone
 	if !retransmit {
 		t.startRTT(t.iss)

@@ -431,7 +431,7 @@ func (s *Stack) Deliver(src, dst Addr, seg Segment) {
 	if s.obs != nil {
 		s.obs.OnSegment(SegmentEvent{Time: s.sim.Now(), Host: s.addr, Peer: src, Dir: Received, Seg: seg})
 	}
-	if dst != s.addr {
+	if dst != s.addr || s.filtered(&seg) {
 		s.dropped(src, &seg, NoteIgnored, 0, Closed)
 		return
 	}

@@ -105,7 +105,7 @@ func (t *tcb) startConnTimer() {
 }
 
 // armRTO starts the retransmission timer with the current timeout.
-func (t *tcb) armRTO() { t.setTimer(tmRTO, t.currentRTO()) }
+func (t *tcb) armRTO() { t.setTimer(tmRTO, t.currentRTO()+t.rtoSlop()) }
 
 // currentRTO is the timeout for the front segment after t.backoff
 // consecutive timeouts.
@@ -168,7 +168,7 @@ func (t *tcb) rtoExpired() {
 		t.inRecovery = true
 	}
 	t.retransmitFront()
-	t.setTimer(tmRTO, t.currentRTO())
+	t.armRTO()
 }
 
 // synTimedOut is Config.SynTimeBound (Linux's retransmits_timed_out for

@@ -75,7 +75,13 @@ var Sysctls = []sysctl{
 	{"net.inet.tcp.ecn.maxretries", "ECN setup retries: no effect while the host never asks for ECN", noop("no ECN")},
 	{"net.inet.tcp.blackhole", "only 0: closed ports answer with RST", only(0, "closed ports always answer")},
 	{"net.inet.tcp.hostcache.purgenow", "no host cache is simulated, so there is nothing to purge", noop("no host cache")},
-	{"kern.ipc.maxsockbuf", "only 2097152 (the shift 6 the freebsd profile offers follows from it)", only(2097152, "WScale follows from it")},
+	{"kern.ipc.maxsockbuf", "largest socket buffer: the window scale offered is the smallest shift that covers it (WScale)", func(c *endpoint.Config, v int64) error {
+		if v < 1 {
+			return skipf("sysctl", "buffer %d", v)
+		}
+		c.WScale = endpoint.WScaleFor(v)
+		return nil
+	}},
 	{"net.inet.tcp.recvspace", "receive buffer (RcvBuf)", func(c *endpoint.Config, v int64) error {
 		if v < 1 {
 			return skipf("sysctl", "buffer %d", v)
@@ -92,16 +98,19 @@ var Sysctls = []sysctl{
 	}},
 	{"net.inet.tcp.rexmit_initial", "initial RTO in ms (InitialRTO, SynRTO, SynAckRTO)",
 		msSet(func(c *endpoint.Config, d time.Duration) { c.InitialRTO, c.SynRTO, c.SynAckRTO = d, d, d })},
-	{"net.inet.tcp.rexmit_slop", "only 200 ms, FreeBSD's default: RTO slop is not simulated", func(c *endpoint.Config, v int64) error {
-		if v != 200 {
-			return skipf("sysctl", "net.inet.tcp.rexmit_slop=%d: RTO slop is not simulated", v)
-		}
-		return nil
-	}},
-	{"net.inet.tcp.rexmit_drop_options", "only 0: SYN retransmissions keep their options", only(0, "options are never dropped on retransmission")},
+	{"net.inet.tcp.rexmit_slop", "ms added to retransmission timeouts after the first (RTOSlop)",
+		msSet(func(c *endpoint.Config, d time.Duration) { c.RTOSlop = d })},
+	{"net.inet.tcp.rexmit_drop_options", "1: SYNs from the third timeout on carry the MSS option alone (SynDropOptionsAfter = 3)",
+		boolSet(func(c *endpoint.Config, on bool) {
+			c.SynDropOptionsAfter = 0
+			if on {
+				c.SynDropOptionsAfter = 3
+			}
+		})},
 	{"net.inet.tcp.keepinit", "connection-establishment bound in ms (ConnectTimeout)",
 		msSet(func(c *endpoint.Config, d time.Duration) { c.ConnectTimeout = d })},
-	{"net.inet.tcp.drop_synfin", "only 0: a SYN+FIN is processed as a SYN", only(0, "SYN+FIN segments are never dropped by a filter")},
+	{"net.inet.tcp.drop_synfin", "1: segments with SYN and FIN are dropped silently (DropSynFin)",
+		boolSet(func(c *endpoint.Config, on bool) { c.DropSynFin = on })},
 	{"net.ipv4.tcp_syn_retries", "SYN retransmissions (SynRetries)", func(c *endpoint.Config, v int64) error {
 		c.SynRetries = int(v)
 		return nil
