@@ -82,6 +82,8 @@ type Figure struct {
 	// Plot, whose title alone is drawn above them; a nil entry is an empty
 	// cell.
 	panels [][]*plot.Plot
+	// data is the data area of the last Draw of Plot.
+	data vg.Rectangle
 }
 
 // sidePanel is drawn to the right of the plot, aligned with its data area.
@@ -125,10 +127,12 @@ func (f *Figure) Draw(c draw.Canvas) {
 		main := draw.Crop(c, 0, -w, 0, 0)
 		p.Draw(main)
 		side := draw.Crop(c, c.Size().X-w, 0, 0, 0)
+		f.data = p.DataCanvas(main).Rectangle
 		f.side.draw(side, p.DataCanvas(main))
 		return
 	}
 	p.Draw(c)
+	f.data = p.DataCanvas(c).Rectangle
 }
 
 // Save writes the figure to path at f.Size, in the format its extension

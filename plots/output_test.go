@@ -114,12 +114,16 @@ func TestSaveByExtension(t *testing.T) {
 	}
 }
 
-// TestAllFiguresAllFormats draws every golden figure in every format: no
-// figure may fail or panic in a vector backend that the PNG test misses.
+// TestAllFiguresAllFormats draws every golden figure, in both styles, in
+// every format: no figure may fail or panic in a vector backend that the
+// PNG test misses, and every SVG and PDF embeds its fonts.
 func TestAllFiguresAllFormats(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: embeds fonts in every SVG and PDF")
 	}
+	// Each format embeds the fonts it uses: SVG as @font-face data, PDF
+	// as TrueType font files.
+	embedded := map[Format][]string{SVG: {"@font-face", "font/ttf;charset=utf-8;base64,"}, PDF: {"/FontFile2"}}
 	for name, fig := range goldenFigures(t) {
 		for _, f := range []Format{SVG, PDF} {
 			var buf bytes.Buffer
@@ -128,6 +132,11 @@ func TestAllFiguresAllFormats(t *testing.T) {
 			}
 			if buf.Len() < 1000 {
 				t.Errorf("%s as %s: only %d bytes", name, f, buf.Len())
+			}
+			for _, want := range embedded[f] {
+				if !bytes.Contains(buf.Bytes(), []byte(want)) {
+					t.Errorf("%s as %s: no %q: fonts not embedded", name, f, want)
+				}
 			}
 		}
 	}

@@ -73,7 +73,8 @@ func (u Unit) axisScale(m float64) (scale, string) {
 	return s, " (" + s.name + ")"
 }
 
-// FormatValue prints v in unit u for a tick or a cell: "2.6 s",
+// FormatValue prints v in unit u for a tick or a name, with at least two
+// significant digits and a non-breaking space before the unit: "2.6 s",
 // "120 ms", "1 %", "10 Mb/s", "4 KiB"; a Count as an integer when it is
 // one ("2990") and with three significant digits otherwise; NoUnit with
 // three significant digits.
