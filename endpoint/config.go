@@ -372,12 +372,13 @@ func (c *Config) TimeWaitDuration() time.Duration {
 	return 2 * c.MSL
 }
 
-// Validate reports every problem with the config at once, each naming the
-// field and what was expected, joined with errors.Join.
+// Validate reports every problem with the config at once as Problems
+// (which match ErrConfig), each naming the field and what was expected, or
+// returns nil.
 func (c *Config) Validate() error {
-	var errs []error
+	var errs Problems
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("endpoint: config %s: "+format, append([]any{field}, args...)...))
+		errs = append(errs, Problem{Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 	if c.MSS < 1 {
 		bad("MSS", "must be at least 1, got %d", c.MSS)
@@ -455,7 +456,10 @@ func (c *Config) Validate() error {
 		bad("ListenOverflow", "unknown policy %d (want one of %v)", c.ListenOverflow, overflowNames)
 	}
 	errs = append(errs, c.Features.validate()...)
-	return errors.Join(errs...)
+	if errs == nil {
+		return nil
+	}
+	return errs
 }
 
 // ParseISNPolicy returns the policy with the given configuration name.

@@ -1,7 +1,6 @@
 package endpoint
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
@@ -102,21 +101,24 @@ type Features struct {
 const maxWScale = 14
 
 // validate reports the features' problems.
-func (f *Features) validate() []error {
-	var errs []error
+func (f *Features) validate() Problems {
+	var ps Problems
 	if f.WScale > maxWScale {
-		errs = append(errs, fmt.Errorf("endpoint: config WScale: must be at most %d (RFC 7323 §2.3), got %d", maxWScale, f.WScale))
+		ps = append(ps, Problem{"WScale", fmt.Sprintf("must be at most %d (RFC 7323 §2.3), got %d", maxWScale, f.WScale)})
 	}
 	if int(f.OptionLayout) >= len(layoutNames) {
-		errs = append(errs, fmt.Errorf("endpoint: config OptionLayout: unknown layout %d (want one of %v)", f.OptionLayout, layoutNames))
+		ps = append(ps, Problem{"OptionLayout", fmt.Sprintf("unknown layout %d (want one of %v)", f.OptionLayout, layoutNames)})
 	}
-	if f.RTOSlop < 0 || f.SynDropOptionsAfter < 0 {
-		errs = append(errs, errors.New("endpoint: config RTOSlop, SynDropOptionsAfter: must not be negative"))
+	if f.RTOSlop < 0 {
+		ps = append(ps, Problem{"RTOSlop", fmt.Sprintf("must not be negative, got %v", f.RTOSlop)})
+	}
+	if f.SynDropOptionsAfter < 0 {
+		ps = append(ps, Problem{"SynDropOptionsAfter", fmt.Sprintf("must not be negative, got %d", f.SynDropOptionsAfter)})
 	}
 	if f.RcvBuf < 0 || f.SndBuf < 0 {
-		errs = append(errs, errors.New("endpoint: config RcvBuf, SndBuf: must not be negative"))
+		ps = append(ps, Problem{"RcvBuf", fmt.Sprintf("buffer sizes must not be negative, got %d and %d", f.RcvBuf, f.SndBuf)})
 	}
-	return errs
+	return ps
 }
 
 // featuresFor returns the features of a profile. rfc9293 offers what RFC
