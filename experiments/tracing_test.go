@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,8 +49,8 @@ plots:
     metric: handshake_mean_s
     x: links[0].loss
     series: links[0].delay
-  - {name: hs-cdf, kind: cdf, metric: handshake_mean_s}
-  - {name: syn-cdf, kind: cdf, metric: syn_retransmits, format: svg}
+  - {name: hs-cdf, kind: cdf, metric: handshake_mean_s, style: slides}
+  - {name: syn-cdf, kind: cdf, metric: syn_retransmits, format: svg, label: SYNs sent again, y_label: Share of runs}
   - {name: occ, kind: occupancy, run: 1}
   - name: heat
     kind: heatmap
@@ -193,6 +194,20 @@ func TestDrawPlots(t *testing.T) {
 	want := []string{"hs.png", "hs-cdf.png", "syn-cdf.svg", "occ.png", "heat.png", "fsm.png", "ladder.pdf"}
 	if !slices.Equal(names, want) {
 		t.Errorf("DrawPlots wrote %v, want %v", names, want)
+	}
+	// style: slides draws 8 in × 4.5 in; label and y_label name the axes.
+	if img, err := os.Open(filepath.Join(dir, "plots", "hs-cdf.png")); err != nil {
+		t.Error(err)
+	} else {
+		cfg, err := png.DecodeConfig(img)
+		img.Close()
+		if err != nil || cfg.Width != 2400 || cfg.Height != 1350 {
+			t.Errorf("hs-cdf.png (style: slides) is %d×%d, %v; want 2400×1350", cfg.Width, cfg.Height, err)
+		}
+	}
+	if svg, err := os.ReadFile(filepath.Join(dir, "plots", "syn-cdf.svg")); err != nil ||
+		!strings.Contains(string(svg), ">SYNs sent again<") || !strings.Contains(string(svg), ">Share of runs<") {
+		t.Errorf("syn-cdf.svg lacks the YAML's label and y_label (%v)", err)
 	}
 	if files, err := DrawPlots(dir, "svg"); err != nil || len(files) != len(want) || filepath.Ext(files[0]) != ".svg" {
 		t.Errorf("DrawPlots(svg) = %v, %v", files, err)

@@ -11,7 +11,9 @@
 //   - CDF: empirical distribution functions of samples, several series
 //     (connections.csv: handshake latency, time spent in a state);
 //   - StateOccupancy: connections in each TCP state over time, TIME-WAIT in
-//     focus (timeseries.csv);
+//     focus, optionally per end (client, server) (timeseries.csv);
+//     StateOccupancyPanels draws several, one per sweep point, as small
+//     multiples;
 //   - Heat: a heat map of a metric over a two-parameter sweep (summary.csv);
 //   - TransitionCoverage: the from-state × to-state matrix of the FSM
 //     transitions a run made, legal ones outlined, illegal ones in red;
@@ -19,10 +21,19 @@
 //     one arrow per segment (a trace).
 //
 // A Figure saves itself as PNG (300 dpi), SVG or PDF, chosen by the file's
-// extension (Figure.Save) or a format name (Figure.WriteTo), at the size of a
-// one-column (OneColumn) or two-column (TwoColumn) paper figure. Fonts are
-// gonum/plot's Liberation fonts, compiled into the binary and embedded in
-// every SVG and PDF, so a figure looks the same on any machine.
+// extension (Figure.Save) or a format name (Figure.Encode). Its style is a
+// Theme: PaperTheme (one column, 3.5 in wide, 8–9 pt text, dash patterns as
+// well as colours for grey print; the default) or SlidesTheme (8 in × 4.5
+// in, large text). Fonts are gonum/plot's Liberation fonts, compiled into
+// the binary and embedded in every SVG and PDF, so a figure looks the same
+// on any machine.
+//
+// Axes say what they measure (Unit): a linear axis scales its numbers to
+// the unit and names it in the label ("Mean connect time (ms)"), a log or
+// nominal axis prints the unit in each tick ("100 ms", "1 %"), counts are
+// integers. Heat-map names turn and thin out until they fit their cells,
+// and ladder labels are placed, and the ladder sized, so that no label
+// hides another or a state name; Figure.CheckLabels checks it.
 //
 // gonum/plot v0.17's PDF backend embeds fonts with the Windows-1252
 // encoding; Figure re-encodes text to match, so PDF labels may use any

@@ -48,9 +48,10 @@ type Plot struct {
 	// place of the metric table's label: the y axis of a metric or
 	// occupancy plot, the x axis of a cdf, the colour bar of a heatmap.
 	Label string `yaml:"label"`
-	// XLabel and YLabel replace an axis's label, verbatim (write the unit
-	// in it): by default the x axis of a metric plot is named after the
-	// swept parameter, the y axis after the metric.
+	// XLabel and YLabel replace an axis's label: by default the x axis of
+	// a metric plot is named after the swept parameter, the y axis after
+	// the metric. The axis's unit is added in parentheses unless the label
+	// already ends in one.
 	XLabel string `yaml:"x_label"`
 	YLabel string `yaml:"y_label"`
 	// Style is paper (one column wide, 8–9 pt text, dash patterns as well
