@@ -31,6 +31,12 @@ func TestMain(m *testing.M) {
 		oomHelper()
 		return
 	}
+	if b := os.Getenv("TCPSIM_TEST_BINARY"); b != "" {
+		// Another build under test, such as the main branch before issue
+		// 16, to see these tests fail on it.
+		binary = b
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "tcpsim-test-bin")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -130,16 +136,29 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// waitAWhile polls until cond holds, at most d, and goes on either way:
+// a build without the awaited file (main before issue 16 wrote no lock
+// file) must fail on the finding, not on the wait.
+func waitAWhile(d time.Duration, cond func() bool) {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline) && !cond(); time.Sleep(10 * time.Millisecond) {
+	}
+}
+
 // holdsLock reports whether the lock file of dir names pid.
 func holdsLock(dir string, pid int) bool {
 	b, err := os.ReadFile(filepath.Join(dir, results.LockName))
 	return err == nil && strings.HasPrefix(string(b), strconv.Itoa(pid)+" ")
 }
 
-// journalRuns counts the runs in dir's journal.
+// journalRuns counts the runs in dir's journal (runs.journal.csv before
+// issue 16).
 func journalRuns(dir string) int {
-	b, _ := os.ReadFile(filepath.Join(dir, "runs.journal"))
-	return max(bytes.Count(b, []byte{'\n'})-1, 0)
+	n := 0
+	for _, name := range []string{"runs.journal", "runs.journal.csv"} {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		n += max(bytes.Count(b, []byte{'\n'})-1, 0)
+	}
+	return n
 }
 
 // long is a single long run: a million connections, several seconds.
@@ -151,7 +170,7 @@ var long = []string{"run", catalog + "million-connections.yaml", "--quiet", "--j
 func TestSecondWriterRefused(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "res")
 	first := start(t, append(long, "-o", dir)...)
-	waitFor(t, "the first run to take the lock", func() bool { return holdsLock(dir, first.cmd.Process.Pid) })
+	waitAWhile(5*time.Second, func() bool { return holdsLock(dir, first.cmd.Process.Pid) })
 	for _, args := range [][]string{
 		append(long, "-o", dir),
 		{"merge", dir, dir},
@@ -171,19 +190,35 @@ func TestSecondWriterRefused(t *testing.T) {
 // A second signal exits at once (TestSecondSignalExitsAtOnce: the stop is
 // now too quick to send one in between).
 func TestSignalStopsLongRun(t *testing.T) {
+	// The run of the finding: one long run over a chain of 1,000 hosts.
+	var b strings.Builder
+	b.WriteString("name: chain\nhosts:\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "  - name: h%d\n", i)
+	}
+	b.WriteString("links:\n")
+	for i := range 999 {
+		fmt.Fprintf(&b, "  - {between: [h%d, h%d], delay: 1ms}\n", i, i+1)
+	}
+	b.WriteString("workloads:\n  - {client: h0, server: h999:80, arrivals: {interval: 1ms}, count: 5000}\n")
+	chainFile := filepath.Join(t.TempDir(), "chain.yaml")
+	os.WriteFile(chainFile, []byte(b.String()), 0o644)
+	chain := []string{"run", chainFile, "--quiet", "--jobs", "1"}
 	for _, tc := range []struct {
 		name string
+		args []string
 		sigs []os.Signal
 		code int
 		want string
 	}{
-		{"SIGINT", []os.Signal{os.Interrupt}, exitIntr, "Run the same command again to resume"},
-		{"SIGTERM", []os.Signal{syscall.SIGTERM}, exitTerm, "Run the same command again to resume"},
+		{"SIGINT", long, []os.Signal{os.Interrupt}, exitIntr, "Run the same command again to resume"},
+		{"SIGTERM", long, []os.Signal{syscall.SIGTERM}, exitTerm, "Run the same command again to resume"},
+		{"1000-host chain", chain, []os.Signal{os.Interrupt}, exitIntr, "Run the same command again to resume"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "res")
-			p := start(t, append(long, "-o", dir)...)
-			waitFor(t, "the run to start", func() bool { return holdsLock(dir, p.cmd.Process.Pid) })
+			p := start(t, append(tc.args, "-o", dir)...)
+			waitAWhile(5*time.Second, func() bool { return holdsLock(dir, p.cmd.Process.Pid) })
 			time.Sleep(300 * time.Millisecond) // well into the simulation
 			for _, s := range tc.sigs {
 				p.cmd.Process.Signal(s)
