@@ -196,11 +196,13 @@ func StateOccupancyPanels(panels []OccupancyPanel, opt OccupancyOptions) (*Figur
 		}
 		return slices.Index(ends, keys[a].end) < slices.Index(ends, keys[b].end)
 	})
+	// Ends differ by dash pattern when there are several, else states do
+	// (the focus state solid), so that grey print still tells them apart.
 	dashes := func(k key) []vg.Length {
 		if len(ends) > 0 {
 			return th.dashes(max(slices.Index(ends, k.end), 0))
 		}
-		return nil
+		return th.dashes(slices.Index(keys, k))
 	}
 
 	fig := &Figure{theme: th}
