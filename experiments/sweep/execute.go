@@ -139,13 +139,6 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	if err != nil {
 		return nil, err
 	}
-	// The manifest, with the experiment's hash, goes first: whatever kills
-	// this process from here on, the next invocation finds it and refuses
-	// an edited experiment rather than mixing its runs with these.
-	man.RunsDone = len(done)
-	if err := results.WriteFileAtomic(filepath.Join(opts.Dir, "manifest.json"), man.Write); err != nil {
-		return nil, err
-	}
 	jr, jrows, discarded, err := openJournal(filepath.Join(opts.Dir, journalName), table.Header(), len(plan.Params), opts.Metrics)
 	if err != nil {
 		return nil, err
@@ -157,6 +150,14 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 
 	s := newScheduler(plan, opts.Shard, done, opts.Metrics)
 	out := &Outcome{Total: s.total(), Resumed: s.resumed(), Adaptive: plan.Adaptive != nil, Discarded: discarded}
+	// The manifest, with the experiment's hash, goes before the first run:
+	// whatever kills this process from here on, the next invocation finds
+	// it and refuses an edited experiment rather than mixing its runs with
+	// these.
+	man.Runs, man.RunsDone = out.Total, s.doneCount()
+	if err := results.WriteFileAtomic(filepath.Join(opts.Dir, "manifest.json"), man.Write); err != nil {
+		return nil, err
+	}
 	prog := newProgress(opts.Progress, opts.Terminal, opts.Now, out.Total, "runs")
 
 	type result struct {
