@@ -51,6 +51,9 @@ func parseSmall(data []byte) *config.Experiment {
 	return e
 }
 
+// FuzzBuild decodes arbitrary bytes and builds every point's network of
+// what validates: building must not fail (or panic) on what validate
+// accepted.
 func FuzzBuild(f *testing.F) {
 	addCatalog(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -67,6 +70,8 @@ func FuzzBuild(f *testing.F) {
 	})
 }
 
+// FuzzSimulate runs the first point of what validates, capped at
+// fuzzEvents events: no input may crash a run or break its metric table.
 func FuzzSimulate(f *testing.F) {
 	addCatalog(f)
 	f.Fuzz(func(t *testing.T, data []byte) {

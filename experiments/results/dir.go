@@ -39,7 +39,7 @@ func PrepareDir(dir string) (removed []string, err error) {
 			if e.Type()&os.ModeSymlink != 0 {
 				return removed, fmt.Errorf("%w: %s; tcpsim does not follow links inside a result directory: remove it", ErrSymlink, name)
 			}
-			if e.Type().IsRegular() && IsTemporary(e.Name()) {
+			if e.Type().IsRegular() && isTemporary(e.Name()) {
 				if err := os.Remove(name); err != nil {
 					return removed, fmt.Errorf("results: %w", err)
 				}
@@ -54,9 +54,9 @@ func PrepareDir(dir string) (removed []string, err error) {
 // the digits os.CreateTemp puts in place of its "*".
 var temporaryName = regexp.MustCompile(`^\..+\.tmp[0-9]+$`)
 
-// IsTemporary reports whether a file name is one of WriteFileAtomic's
+// isTemporary reports whether a file name is one of WriteFileAtomic's
 // temporaries.
-func IsTemporary(name string) bool { return temporaryName.MatchString(name) }
+func isTemporary(name string) bool { return temporaryName.MatchString(name) }
 
 // OpenNoFollow opens a file in a result directory with the given flags
 // (permissions 0644 when created), refusing a symbolic link with an error

@@ -14,6 +14,12 @@
 // formatted with strconv's shortest round-trip form, so the same values always
 // give the same bytes.
 //
+// It also keeps a result directory safe to write: one writer at a time
+// (LockDir, an flock on .tcpsim.lock), no symbolic links followed inside it
+// and the temporaries of a killed process removed (PrepareDir), and each
+// finished file's row count and SHA-256 recorded in the manifest (Digest),
+// so that merge can tell whole files from damaged ones.
+//
 // It does not run simulations or decide which metrics exist; the experiments
 // package fills the rows.
 package results
