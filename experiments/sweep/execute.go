@@ -159,6 +159,7 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 		return nil, err
 	}
 	prog := newProgress(opts.Progress, opts.Terminal, opts.Now, out.Total, "runs")
+	prog.atLeast = out.Adaptive
 
 	type result struct {
 		job    Job

@@ -17,8 +17,11 @@ type progress struct {
 	start    time.Time
 	last     time.Time
 	interval time.Duration
-	total    int // 0 when unknown (adaptive replications)
-	unit     string
+	total    int // 0 when unknown
+	// atLeast says total is a lower bound (adaptive replications): no
+	// percentage or ETA, and done may pass it.
+	atLeast bool
+	unit    string
 }
 
 func newProgress(w io.Writer, tty bool, now func() time.Time, total int, unit string) *progress {
@@ -51,16 +54,19 @@ func (p *progress) update(done, fresh int, final bool) {
 		eta = (time.Duration(float64(p.total-done)/rate) * time.Second).Round(time.Second).String()
 	}
 	var line string
-	if p.total > 0 {
+	switch {
+	case p.atLeast:
+		line = fmt.Sprintf("%d %s (adaptive replication: at least %d in all), %.1f %s/s", done, p.unit, p.total, rate, p.unit)
+	case p.total > 0:
 		line = fmt.Sprintf("%d/%d %s (%.0f%%), %.1f %s/s, ETA %s", done, p.total, p.unit,
 			100*float64(done)/float64(p.total), rate, p.unit, eta)
-	} else {
+	default:
 		line = fmt.Sprintf("%d %s, %.1f %s/s", done, p.unit, rate, p.unit)
 	}
 	switch {
 	case p.tty:
 		bar := ""
-		if p.total > 0 {
+		if p.total > 0 && !p.atLeast {
 			n := 24 * done / p.total
 			bar = "[" + strings.Repeat("#", n) + strings.Repeat("-", 24-n) + "] "
 		}
