@@ -21,7 +21,7 @@ func TestProgressLine(t *testing.T) {
 	}{
 		{"fixed", 10, false, 5, "5/10 runs (50%)", "at least"},
 		{"adaptive", 10, true, 244, "244 runs (adaptive replication: at least 10 in all)", "244/10"},
-		{"unknown", 0, false, 7, "7 runs,", "/"},
+		{"unknown", 0, false, 7, "7 runs,", "7/"},
 	} {
 		var b bytes.Buffer
 		p := newProgress(&b, false, now, tc.total, "runs")
