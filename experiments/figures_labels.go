@@ -7,13 +7,13 @@ import (
 	"strings"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/metric"
 	"tcpsim/plots"
 )
 
-// What the figures call things: a label and a unit for every run metric,
-// and for every swept parameter a label derived from what its YAML path
-// means. The metric part is written to move into the metric table of
-// issue 13 (name, unit, description) when there is one.
+// What the figures call things: for every run metric a label and a unit,
+// from the metric table (package metric), and for every swept parameter a
+// label derived from what its YAML path means.
 
 // metricInfo is how a figure shows a run metric.
 type metricInfo struct {
@@ -26,48 +26,21 @@ type metricInfo struct {
 	NonNegative bool
 }
 
-// metricInfos are the run metrics' labels and units, by runs.csv column.
-var metricInfos = map[string]metricInfo{
-	"conns_attempted":         {"Connection attempts per run", plots.Count, true},
-	"conns_established":       {"Connections established per run", plots.Count, true},
-	"conns_closed":            {"Connections closed per run", plots.Count, true},
-	"conns_refused":           {"Connections refused per run", plots.Count, true},
-	"conns_timed_out":         {"Connections timed out per run", plots.Count, true},
-	"conns_reset":             {"Connections reset per run", plots.Count, true},
-	"conns_no_port":           {"Connects without a free port per run", plots.Count, true},
-	"conns_unfinished":        {"Connections unfinished at the end per run", plots.Count, true},
-	"conns_stuck":             {"Connections stuck per run", plots.Count, true},
-	"stuck_after_stale":       {"Connections stuck after a stale segment per run", plots.Count, true},
-	"half_open_at_end":        {"Half-open connections at the end per run", plots.Count, true},
-	"handshake_mean_s":        {"Mean connect time", plots.Seconds, true},
-	"handshake_p50_s":         {"Median connect time", plots.Seconds, true},
-	"handshake_p99_s":         {"99th-percentile connect time", plots.Seconds, true},
-	"handshake_max_s":         {"Longest connect time", plots.Seconds, true},
-	"syn_retransmits":         {"SYN retransmissions per run", plots.Count, true},
-	"synack_retransmits":      {"SYN-ACK retransmissions per run", plots.Count, true},
-	"data_retransmits":        {"Data retransmissions per run", plots.Count, true},
-	"ghost_established":       {"Ghost connections per run", plots.Count, true},
-	"stale_segments_accepted": {"Stale segments accepted per run", plots.Count, true},
-	"stale_bytes_accepted":    {"Stale bytes accepted per run", plots.Bytes, true},
-	"timewait_assassinations": {"TIME-WAIT assassinations per run", plots.Count, true},
-	"half_open_detected":      {"Half-open connections detected per run", plots.Count, true},
-	"timewait_peak":           {"Peak TIME-WAIT connections", plots.Count, true},
-	"timewait_peak_server":    {"Peak TIME-WAIT connections at servers", plots.Count, true},
-	"synrcvd_peak":            {"Peak SYN-RECEIVED connections", plots.Count, true},
-	"listen_overflows":        {"Listen-queue overflows per run", plots.Count, true},
-	"segments_sent":           {"Segments sent per run", plots.Count, true},
-	"segments_lost":           {"Segments lost per run", plots.Count, true},
-	"events":                  {"Simulation events per run", plots.Count, true},
-	"sim_time_s":              {"Simulated time per run", plots.Seconds, true},
-	"wall_s":                  {"Wall-clock time per run", plots.Seconds, true},
-}
+// metricUnits maps the metric table's units to the figures'.
+var metricUnits = map[metric.Unit]plots.Unit{metric.Count: plots.Count, metric.Bytes: plots.Bytes, metric.Seconds: plots.Seconds}
 
-// metricOf returns how to show metric m: its entry in metricInfos, or for
-// a metric not in it, its name in words ("foo_bar_s" → "Foo bar", in
-// seconds).
+// metricOf returns how to show metric m: the metric table's label, with
+// "per run" after a metric that sums over the run ("Ghost connections per
+// run"), and its unit; every metric in the table is a count, a size or a
+// duration, so none is negative. A metric not in the table is shown by
+// its name in words ("foo_bar_s" → "Foo bar", in seconds).
 func metricOf(m string) metricInfo {
-	if mi, ok := metricInfos[m]; ok {
-		return mi
+	if d, ok := metric.Lookup(m); ok {
+		label := d.Label
+		if d.PerRun == "sum" {
+			label += " per run"
+		}
+		return metricInfo{Label: label, Unit: metricUnits[d.Unit], NonNegative: true}
 	}
 	if s, ok := strings.CutSuffix(m, "_s"); ok {
 		return metricInfo{Label: words(s), Unit: plots.Seconds}

@@ -8,13 +8,27 @@ import (
 	"tcpsim/plots"
 )
 
-// TestMetricTableCoversMetrics: every run metric has a label and a unit
-// in the figures' table, so no axis is named by a column.
-func TestMetricTableCoversMetrics(t *testing.T) {
+// TestMetricLabels: every run metric has a label and a unit from the
+// metric table, so no axis is named by a column; sums read "per run".
+func TestMetricLabels(t *testing.T) {
 	for _, m := range config.Metrics {
-		mi, ok := metricInfos[m]
-		if !ok || mi.Label == "" {
-			t.Errorf("metric %s has no label in metricInfos", m)
+		if mi := metricOf(m); mi.Label == "" || mi.Label == words(m) || !mi.NonNegative {
+			t.Errorf("metric %s: %+v, want a label from the metric table", m, mi)
+		}
+	}
+	for _, tt := range []struct {
+		m     string
+		label string
+		unit  plots.Unit
+	}{
+		{"ghost_established", "Ghost connections per run", plots.Count},
+		{"handshake_mean_s", "Mean handshake time", plots.Seconds},
+		{"stale_bytes_accepted", "Stale bytes accepted per run", plots.Bytes},
+		{"timewait_peak", "Peak TIME-WAIT connections", plots.Count},
+		{"no_such_s", "No such", plots.Seconds},
+	} {
+		if mi := metricOf(tt.m); mi.Label != tt.label || mi.Unit != tt.unit {
+			t.Errorf("metricOf(%s) = %q, %v; want %q, %v", tt.m, mi.Label, mi.Unit, tt.label, tt.unit)
 		}
 	}
 }
