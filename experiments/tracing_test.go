@@ -49,6 +49,7 @@ plots:
     metric: handshake_mean_s
     x: links[0].loss
     series: links[0].delay
+  - {name: hs-delay, kind: metric, metric: syn_retransmits, x: 'links[0].delay', log_x: true, format: svg}
   - {name: hs-cdf, kind: cdf, metric: handshake_mean_s, style: slides}
   - {name: syn-cdf, kind: cdf, metric: syn_retransmits, format: svg, label: SYNs sent again, y_label: Share of runs}
   - {name: occ, kind: occupancy, run: 1}
@@ -191,9 +192,16 @@ func TestDrawPlots(t *testing.T) {
 		}
 		names = append(names, filepath.Base(f))
 	}
-	want := []string{"hs.png", "hs-cdf.png", "syn-cdf.svg", "occ.png", "heat.png", "fsm.png", "ladder.pdf"}
+	want := []string{"hs.png", "hs-delay.svg", "hs-cdf.png", "syn-cdf.svg", "occ.png", "heat.png", "fsm.png", "ladder.pdf"}
 	if !slices.Equal(names, want) {
 		t.Errorf("DrawPlots wrote %v, want %v", names, want)
+	}
+	// A log axis of durations says "10 ms", not 10000000ns or 0.01; the
+	// metric is named by the metric table.
+	if svg, err := os.ReadFile(filepath.Join(dir, "plots", "hs-delay.svg")); err != nil ||
+		!strings.Contains(string(svg), ">10\u00a0ms<") || !strings.Contains(string(svg), ">SYN retransmissions per run<") ||
+		!strings.Contains(string(svg), ">One-way delay<") {
+		t.Errorf("hs-delay.svg lacks the tick 10 ms or its axis labels (%v)", err)
 	}
 	// style: slides draws 8 in × 4.5 in; label and y_label name the axes.
 	if img, err := os.Open(filepath.Join(dir, "plots", "hs-cdf.png")); err != nil {
