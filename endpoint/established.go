@@ -305,6 +305,7 @@ func (t *tcb) receive(seg *Segment, seq Seq) bool {
 	}
 	if seq != t.rcvNxt {
 		t.queueOOO(oooSeg{seq: seq, len: n, fin: fin, origin: seg.Origin})
+		t.lastOOO = seq // the first SACK block reports it (options.go)
 		// MAY-13: acknowledge RCV.NXT at once (a duplicate ACK).
 		t.ackPending, t.ackNow = true, true
 		return true

@@ -258,6 +258,15 @@ func (l OptionLayout) Layout(seg *Segment) []uint8 {
 		for optLen(k)%4 != 0 {
 			k = append(k, KindEOL)
 		}
+		if seg.NSACK > 0 {
+			for optLen(k)%4 != 2 {
+				k = append(k, KindNOP)
+			}
+			k = append(k, KindSACK)
+			for optLen(k)%4 != 0 {
+				k = append(k, KindEOL)
+			}
+		}
 	default:
 		switch {
 		case o&OptTimestamp != 0 && o&OptSACKPerm != 0:
@@ -270,6 +279,9 @@ func (l OptionLayout) Layout(seg *Segment) []uint8 {
 		if o&OptWScale != 0 {
 			k = append(k, KindNOP, KindWScale)
 		}
+		if seg.NSACK > 0 {
+			k = append(k, KindNOP, KindNOP, KindSACK)
+		}
 	}
 	return k
 }
@@ -279,6 +291,8 @@ func optLen(k []uint8) int {
 	n := 0
 	for _, x := range k {
 		switch x {
+		case KindSACK:
+			n += 2 // and 8 per block, which keeps the alignment
 		case KindEOL, KindNOP:
 			n++
 		case KindMSS:
@@ -348,4 +362,46 @@ func WScaleFor(maxBuf int64) uint8 {
 		s++
 	}
 	return s
+}
+
+// fillSACK puts the SACK blocks of the out-of-order queue on an ACK (RFC
+// 2018 §4): the first block holds the segment that arrived last, the
+// others follow in sequence order, at most three (room for timestamps).
+// The queue is sorted and its segments are merged where they touch. A FIN
+// held alone occupies no data and is not reported.
+func (t *tcb) fillSACK(sg *Segment) {
+	var blocks [8]SACKBlock
+	n := 0
+	for _, o := range t.ooo {
+		if o.len == 0 {
+			continue
+		}
+		l, r := o.seq, o.seq.Add(o.len)
+		if n > 0 && l.LEQ(blocks[n-1].Right) {
+			blocks[n-1].Right = blocks[n-1].Right.Max(r)
+			continue
+		}
+		if n == len(blocks) {
+			break
+		}
+		blocks[n] = SACKBlock{l, r}
+		n++
+	}
+	first := -1
+	for i := range n {
+		if t.lastOOO.InRange(blocks[i].Left, blocks[i].Right-1) {
+			first = i
+			break
+		}
+	}
+	if first >= 0 {
+		sg.SACK[0] = blocks[first]
+		sg.NSACK = 1
+	}
+	for i := 0; i < n && sg.NSACK < uint8(len(sg.SACK)); i++ {
+		if i != first {
+			sg.SACK[sg.NSACK] = blocks[i]
+			sg.NSACK++
+		}
+	}
 }

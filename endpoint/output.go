@@ -16,6 +16,9 @@ func (t *tcb) seg(seq Seq, flags Flags) Segment {
 		sg.TSVal = t.tsNow()
 		sg.TSEcr = t.tsRecent
 	}
+	if t.sackOK && len(t.ooo) > 0 && flags&(ACK|SYN) == ACK {
+		t.fillSACK(&sg)
+	}
 	return sg
 }
 

@@ -64,6 +64,8 @@ type Segment struct {
 	Options uint8
 	// WScale is the window scale shift, valid when Options&OptWScale != 0.
 	WScale uint8
+	// NSACK is the number of SACK blocks (RFC 2018 §3) in SACK, at most 3.
+	NSACK uint8
 	// Replay marks a segment injected by an experiment as a replay of an old
 	// one. The protocol treats it like any other segment; traces show it.
 	Replay bool
@@ -84,7 +86,13 @@ type Segment struct {
 	// Offset is the stream offset of the first payload byte in Origin's
 	// byte stream (0 is the first byte after the SYN).
 	Offset uint64
+	// SACK holds NSACK blocks of out-of-order data the sender holds.
+	SACK [3]SACKBlock
 }
+
+// SACKBlock is one block of a SACK option: the bytes [Left, Right) are
+// held (RFC 2018 §3).
+type SACKBlock struct{ Left, Right Seq }
 
 // Header and option sizes in bytes.
 const (
@@ -119,6 +127,9 @@ func (s *Segment) WireSize() int {
 	}
 	if s.Options&OptTimestamp != 0 {
 		n += tsOptSize
+	}
+	if s.NSACK > 0 {
+		n += 4 + 8*int(s.NSACK) // two NOPs, kind, length, the blocks
 	}
 	if s.Options&(OptSACKPerm|OptWScale) != 0 {
 		// SACK-permitted (2) and window scale (3) padded to 32 bits.
@@ -158,6 +169,15 @@ func (s Segment) String() string {
 	}
 	if s.Options&OptSACKPerm != 0 {
 		b.WriteString(", sackOK")
+	}
+	for i := range int(s.NSACK) {
+		if i == 0 {
+			b.WriteString(", sack")
+		}
+		b.WriteString(" ")
+		b.WriteString(strconv.FormatUint(uint64(s.SACK[i].Left), 10))
+		b.WriteString(":")
+		b.WriteString(strconv.FormatUint(uint64(s.SACK[i].Right), 10))
 	}
 	if s.Options&OptTimestamp != 0 {
 		b.WriteString(", TS val ")

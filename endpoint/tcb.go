@@ -112,6 +112,7 @@ type tcb struct {
 	// SACK (RFC 2018) and window scale shifts (RFC 7323 §2).
 	peerSACK, peerWS, sackOK bool
 	sndShift, rcvShift       uint8
+	lastOOO                  Seq // start of the last segment held out of order
 
 	// RFC 6298 state.
 	srtt, rttvar, rto time.Duration

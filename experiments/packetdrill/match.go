@@ -102,6 +102,13 @@ func (r *runner) gotOptions(seg *endpoint.Segment) []Option {
 			opts = append(opts, Option{Kind: OptSACKOK})
 		case endpoint.KindTS:
 			opts = append(opts, Option{Kind: OptTS, Val: seg.TSVal, Ecr: seg.TSEcr})
+		case endpoint.KindSACK:
+			o := Option{Kind: OptSACK}
+			for _, b := range seg.SACK[:seg.NSACK] {
+				// SACK blocks name the peer's sequence numbers.
+				o.Blocks = append(o.Blocks, [2]uint32{uint32(b.Left - r.remoteISN), uint32(b.Right - r.remoteISN)})
+			}
+			opts = append(opts, o)
 		}
 	}
 	return opts
@@ -188,6 +195,11 @@ func (r *runner) matchOptions(want, got []Option) string {
 			}
 		case w.Kind == OptMSS || w.Kind == OptWScale:
 			same = w.Val == g.Val
+		case w.Kind == OptSACK:
+			same = len(w.Blocks) == len(g.Blocks)
+			for j := 0; same && j < len(w.Blocks); j++ {
+				same = w.Blocks[j] == g.Blocks[j]
+			}
 		}
 		if !same {
 			return fmt.Sprintf("options %s, got %s", FormatOptions(want), FormatOptions(got))
