@@ -36,7 +36,8 @@
 //     OnAccept.
 //   - SEND: [Conn.Send](n) queues n bytes. RECEIVE is implicit: bytes are
 //     delivered in order as they arrive and reported with OnData; the
-//     receive window is fixed (Config.RcvWindow).
+//     receive window is fixed (Config.RcvWindow, or RcvBuf when window
+//     scaling is negotiated; [Conn.SetRcvBuf] changes it).
 //   - CLOSE: [Conn.Close]; ABORT: [Conn.Abort]; STATUS: [Conn.Status],
 //     [Conn.State].
 //
@@ -84,7 +85,9 @@
 // # Configuration
 //
 // [Config] holds every tunable; [Profile] gives the presets "rfc9293"
-// (default) and "linux". Ablations are single fields: TwoWayHandshake,
+// (default), "linux" and "freebsd"; [Features] (options.go) are the
+// options offered (SACK-permitted, window scale), their wire layout and
+// the socket-layer behaviours that differ between stacks. Ablations are single fields: TwoWayHandshake,
 // TimeWait (2·MSL, fixed, none), RFC1337, TimeWaitReopen with ReopenISN,
 // ChallengeRST/ChallengeSYN/ACKCheck (RFC 5961 or RFC 793), ISN policy
 // (RFC 9293 §3.4.1 clock plus keyed hash, RFC 793 clock, random, zero).
@@ -104,8 +107,11 @@
 //   - No congestion control; the peer's window alone limits sending.
 //   - Text and FIN carried on a SYN are not accepted (Linux without Fast
 //     Open); text on a SYN-ACK is.
-//   - No urgent data, security/compartment, window scaling, PAWS or
-//     global challenge-ACK limit (RFC 5961 §7); zero-window probes count
+//   - No urgent data, security/compartment, PAWS, ECN or global
+//     challenge-ACK limit (RFC 5961 §7). Window scaling and SACK-permitted
+//     are negotiated (RFC 7323 §2, RFC 2018) and a receiver sends SACK
+//     blocks, but a sender keeps no SACK scoreboard (retransmission is
+//     RFC 6298's alone); zero-window probes count
 //     against DataRetries. Timestamps are carried (RFC 7323) and used
 //     by the TIME-WAIT reopen rule of RFC 6191.
 //   - A listener is never fully specified, so SEND on LISTEN (§3.10.2) is
