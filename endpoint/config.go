@@ -285,7 +285,12 @@ var ErrUnknownProfile = errors.New("endpoint: unknown profile")
 // SND.NXT + 65537. Beyond those measured figures it takes Linux's
 // defaults: TCP_RTO_MAX 120 s, tcp_retries2 15, tcp_invalid_ratelimit 500 ms,
 // tcp_fin_timeout 60 s, timestamps on, ISN clock of 64 ns
-// (secure_tcp_seq), ports 32768-60999.
+// (secure_tcp_seq), ports 32768-60999, SACK and window scale 7 offered in
+// Linux's option layout.
+//
+// "freebsd" models FreeBSD 14's defaults (freebsd_profile.go, each value
+// with its sysctl): BSD option layout, window scale 6, MSS-rounded receive
+// buffer, RTO slop, tcp_twcheck's TIME-WAIT, MSL 30 s.
 func Profile(name string) (Config, error) {
 	c := Config{
 		Profile:        "rfc9293",
