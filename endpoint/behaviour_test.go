@@ -126,40 +126,6 @@ func TestDelayedACK(t *testing.T) {
 	}
 }
 
-func TestListenOverflow(t *testing.T) {
-	for _, policy := range []OverflowPolicy{OverflowDrop, OverflowReset} {
-		cfg := testConfig()
-		cfg.ListenOverflow = policy
-		n := newTestNet(time.Millisecond)
-		b := n.addStack(t, addrB, cfg)
-		if _, err := b.Listen(80, ListenOptions{SynQueue: 2}, NopHandler{}); err != nil {
-			t.Fatal(err)
-		}
-		var rsts int
-		n.addStack(t, addrA, cfg).SetObserver(&countRST{&rsts})
-		for i := range 3 {
-			n.inject(addrA, addrB, Segment{SrcPort: uint16(5000 + i), DstPort: 80, Seq: 1, Flags: SYN, Window: 1000}, 0)
-		}
-		n.sim.RunFor(100 * ms)
-		c := b.Counters()
-		if c.ListenOverflows != 1 || c.PassiveOpens != 2 {
-			t.Errorf("%s: overflows %d, passive opens %d", policy, c.ListenOverflows, c.PassiveOpens)
-		}
-		if want := int(policy); rsts != want {
-			t.Errorf("%s: A received %d RSTs, want %d", policy, rsts, want)
-		}
-	}
-}
-
-type countRST struct{ n *int }
-
-func (c *countRST) OnState(StateEvent) {}
-func (c *countRST) OnSegment(e SegmentEvent) {
-	if e.Dir == Received && e.Seg.Flags&RST != 0 {
-		*c.n++
-	}
-}
-
 func TestManualAcceptQueue(t *testing.T) {
 	p := newPair(t, testConfig(), testConfig(), false)
 	l, err := p.b.Listen(80, ListenOptions{AcceptQueue: 1, ManualAccept: true}, p.appB)

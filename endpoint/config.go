@@ -75,8 +75,9 @@ const (
 	// OverflowDrop silently drops the SYN (Linux's default; the client
 	// retransmits).
 	OverflowDrop OverflowPolicy = iota
-	// OverflowReset answers the SYN with a RST (Linux's
-	// tcp_abort_on_overflow, for the accept queue).
+	// OverflowReset answers a handshake's final ACK that finds the accept
+	// queue full with a RST and deletes the request (Linux's
+	// tcp_abort_on_overflow); a SYN is still dropped.
 	OverflowReset
 )
 
@@ -238,9 +239,13 @@ type Config struct {
 	SynSentBadAckResend bool
 
 	// SynQueue and AcceptQueue are the default listen queue sizes;
-	// ListenOverflow says what to do with a SYN that finds them full.
+	// ListenOverflow says what to do with a final ACK that finds the
+	// accept queue full (listen.go's admit says what befalls a SYN).
 	SynQueue, AcceptQueue int
 	ListenOverflow        OverflowPolicy
+	// ListenQueues are Somaxconn, MaxSynBacklog and SynCookies
+	// (defences.go); a SynQueue of 0 takes the listener's backlog.
+	ListenQueues
 
 	// Features are the options offered and their socket-layer
 	// companions (options.go).
@@ -354,7 +359,14 @@ func Profile(name string) (Config, error) {
 		c.SynRcvdDupSynAck = true
 		c.SynRcvdDupSynAckRearm = true
 		c.SynSentBadAckResend = true
+		// listen(fd, SOMAXCONN): both queues bounded by the backlog,
+		// net.core.somaxconn 4096, tcp_max_syn_backlog 1024 (its default
+		// grows with memory: max(128, ehash buckets/128)), tcp_syncookies 1.
 		c.AcceptQueue = 4096
+		c.SynQueue = 0
+		c.Somaxconn = 4096
+		c.MaxSynBacklog = 1024
+		c.SynCookies = CookiesOnOverflow
 		return c, nil
 	}
 	return Config{}, fmt.Errorf("%w %q (want one of %v)", ErrUnknownProfile, name, Profiles())
@@ -454,13 +466,14 @@ func (c *Config) Validate() error {
 			bad("KeepAlive", "needs positive KeepIdle, KeepInterval and KeepCount, got %v, %v, %d", c.KeepIdle, c.KeepInterval, c.KeepCount)
 		}
 	}
-	if c.SynQueue < 1 || c.AcceptQueue < 1 {
-		bad("SynQueue", "listen queues must hold at least 1, got %d and %d", c.SynQueue, c.AcceptQueue)
+	if c.SynQueue < 0 || c.AcceptQueue < 1 {
+		bad("SynQueue", "listen queues must hold at least 1 (a SynQueue of 0 takes the backlog), got %d and %d", c.SynQueue, c.AcceptQueue)
 	}
 	if int(c.ListenOverflow) >= len(overflowNames) {
 		bad("ListenOverflow", "unknown policy %d (want one of %v)", c.ListenOverflow, overflowNames)
 	}
 	errs = append(errs, c.Features.validate()...)
+	errs = append(errs, c.ListenQueues.validate()...)
 	if errs == nil {
 		return nil
 	}

@@ -1,10 +1,15 @@
 package endpoint
 
+import "tcpsim/engine"
+
 // ListenOptions configures a listener. Zero sizes take the stack's
 // Config.SynQueue and Config.AcceptQueue.
 type ListenOptions struct {
-	// SynQueue bounds the connections in SYN-RECEIVED; AcceptQueue those
-	// established but not yet accepted.
+	// SynQueue bounds the connections in SYN-RECEIVED; AcceptQueue, the
+	// backlog of listen(2), those established but not yet accepted. The
+	// backlog is capped at Config.Somaxconn; a SynQueue of 0 (in the
+	// options and the config) takes the capped backlog, as Linux bounds
+	// both queues by sk_max_ack_backlog.
 	SynQueue, AcceptQueue int
 	// ManualAccept leaves established connections in the accept queue until
 	// the application calls Accept; otherwise each is accepted at once and
@@ -25,6 +30,12 @@ type Listener struct {
 	synQ    int
 	acceptQ []*tcb
 	closed  bool
+	// synMax and acceptMax bound the SYN queue and the accept queue.
+	synMax, acceptMax int
+	// lastCookie is when the listener last sent a SYN cookie, if
+	// cookieSent: cookies in ACKs are looked for only for a while after.
+	lastCookie engine.Time
+	cookieSent bool
 }
 
 // Listen performs a passive OPEN on port; h receives OnAccept for each new
@@ -44,6 +55,7 @@ func (s *Stack) Listen(port uint16, opts ListenOptions, h Handler) (*Listener, e
 		opts.AcceptQueue = s.cfg.AcceptQueue
 	}
 	l := &Listener{s: s, port: port, inc: s.ids.Next(), h: h, opts: opts}
+	l.acceptMax, l.synMax = s.cfg.queueBounds(opts.SynQueue, opts.AcceptQueue)
 	s.listeners[port] = l
 	s.trans[Closed][CausePassiveOpen][Listen]++
 	if s.obs != nil {
@@ -65,6 +77,9 @@ func (l *Listener) Incarnation() Incarnation { return l.inc }
 // Queues returns the number of connections in the SYN queue and in the
 // accept queue.
 func (l *Listener) Queues() (syn, accept int) { return l.synQ, len(l.acceptQ) }
+
+// Bounds returns the sizes of the SYN queue and the accept queue.
+func (l *Listener) Bounds() (syn, accept int) { return l.synMax, l.acceptMax }
 
 // Accept takes the oldest connection from the accept queue; it is
 // AcceptTo(nil).
@@ -138,7 +153,7 @@ func (l *Listener) accept(t *tcb, notify bool) {
 // established moves a passive TCB from the SYN queue to the accept queue.
 // It reports false if the accept queue is full.
 func (l *Listener) established(t *tcb) bool {
-	if len(l.acceptQ) >= l.opts.AcceptQueue {
+	if len(l.acceptQ) >= l.acceptMax {
 		return false
 	}
 	l.synQ--
@@ -175,6 +190,9 @@ func (l *Listener) segmentArrives(src Addr, seg *Segment) {
 	case seg.Flags&RST != 0:
 		// First: "An incoming RST should be ignored."
 		s.dropped(src, seg, NoteRstIgnored, l.inc, Listen)
+	case seg.Flags&(ACK|SYN) == ACK && l.cookieACK(src, seg):
+		// An ACK carrying a valid SYN cookie (RFC 4987 §3.6) completed a
+		// handshake whose request was never kept (defences.go).
 	case seg.Flags&ACK != 0:
 		// Second: "Any acknowledgment is bad ... <SEQ=SEG.ACK><CTL=RST>".
 		// It reveals a half-open connection as CLOSED does (Figure 10):
@@ -197,12 +215,7 @@ func (l *Listener) segmentArrives(src Addr, seg *Segment) {
 // iss is the new ISS (a TIME-WAIT reopen).
 func (l *Listener) synArrives(src Addr, seg *Segment, iss Seq, useISS bool) {
 	s := l.s
-	if l.synQ >= l.opts.SynQueue || len(l.acceptQ) >= l.opts.AcceptQueue {
-		s.ctr.ListenOverflows++
-		s.dropped(src, seg, NoteBacklogFull, l.inc, Listen)
-		if s.cfg.ListenOverflow == OverflowReset {
-			s.resetFor(src, seg, 0)
-		}
+	if !l.admit(src, seg, useISS) {
 		return
 	}
 	t := s.newTCB(tupleKey(seg.DstPort, src, seg.SrcPort), l.h)
@@ -239,5 +252,78 @@ func (l *Listener) synArrives(src Addr, seg *Segment, iss Seq, useISS bool) {
 			t.setState(Established, CauseTwoWay)
 			t.stopTimer(tmConn)
 		}
+	}
+}
+
+// admit applies the listener's defences to a SYN in the order of Linux's
+// tcp_conn_request and reports whether a SYN-RECEIVED TCB may be made for
+// it; if not, the SYN was dropped or answered with a SYN cookie. A SYN
+// that reopens TIME-WAIT (useISS) is exempt from cookies and from the
+// SYN-queue rules, as Linux exempts a SYN with an ISN chosen by
+// tcp_timewait_state_process.
+func (l *Listener) admit(src Addr, seg *Segment, useISS bool) bool {
+	s := l.s
+	cfg := &s.cfg
+	cookie := false
+	if !useISS && (cfg.SynCookies == CookiesAlways || l.synQ >= l.synMax) {
+		// The SYN queue is full (inet_csk_reqsk_queue_is_full), or every
+		// SYN gets a cookie: tcp_syn_flood_action.
+		if cfg.SynCookies == CookiesOff {
+			s.ctr.SynQueueDrops++
+			s.dropped(src, seg, NoteBacklogFull, l.inc, Listen)
+			return false
+		}
+		cookie = true
+	}
+	if len(l.acceptQ) >= l.acceptMax {
+		// sk_acceptq_is_full: the SYN is dropped, cookie or not (Linux's
+		// ListenOverflows); the client will retransmit it.
+		s.ctr.ListenOverflows++
+		s.dropped(src, seg, NoteBacklogFull, l.inc, Listen)
+		return false
+	}
+	if cookie {
+		l.sendCookie(src, seg)
+		return false
+	}
+	if n := cfg.MaxSynBacklog; !useISS && cfg.SynCookies == CookiesOff && n > 0 && n-l.synQ < n>>2 && !s.proven(src) {
+		// "Without syncookies last quarter of backlog is filled with
+		// destinations, proven to be alive" (tcp_conn_request,
+		// tcp_peer_is_proven).
+		s.ctr.SynBacklogDrops++
+		s.dropped(src, seg, NoteBacklogFull, l.inc, Listen)
+		return false
+	}
+	return true
+}
+
+// queueBounds returns a listener's accept-queue and SYN-queue bounds for
+// the requested sizes: the backlog capped at Somaxconn (Linux's
+// __sys_listen), and the SYN queue as asked or, if 0, the capped backlog.
+func (c *Config) queueBounds(synQ, backlog int) (acceptMax, synMax int) {
+	if c.Somaxconn > 0 {
+		backlog = min(backlog, c.Somaxconn)
+	}
+	if synQ <= 0 {
+		synQ = backlog
+	}
+	return backlog, synQ
+}
+
+// proven reports whether this host completed a handshake with addr (the
+// simulation's tcp_peer_is_proven: Linux asks its TCP metrics cache).
+func (s *Stack) proven(addr Addr) bool {
+	_, ok := s.provenPeers[addr]
+	return ok
+}
+
+// prove records that a handshake with addr completed, when the
+// tcp_max_syn_backlog rule may ask.
+func (s *Stack) prove(addr Addr) {
+	if s.cfg.MaxSynBacklog > 0 && s.cfg.SynCookies == CookiesOff {
+		if s.provenPeers == nil {
+			s.provenPeers = make(map[Addr]struct{})
+		}
+		s.provenPeers[addr] = struct{}{}
 	}
 }

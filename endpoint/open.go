@@ -78,6 +78,7 @@ func (t *tcb) synSentArrives(seg *Segment) {
 		// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it."
 		t.stopTimer(tmConn)
 		t.setState(Established, CauseRcvSynAck)
+		s.prove(t.raddr)
 		if t.visible() {
 			s.notify(notice{kind: nEstablished, c: t.conn(), h: t.h})
 		}
@@ -145,6 +146,7 @@ func (t *tcb) synReceivedAck(seg *Segment) bool {
 		t.peer = seg.Origin
 	}
 	t.setState(Established, CauseRcvAck)
+	s.prove(t.raddr)
 	t.roundRcvWnd()
 	t.sndWnd = uint32(seg.Window) << t.sndShift // RFC 7323 §2.3: not a SYN
 	t.maxSndWnd = max(t.maxSndWnd, t.sndWnd)

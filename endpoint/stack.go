@@ -52,6 +52,9 @@ type Stack struct {
 	portNext  uint16
 	isn       isnGen
 	isnFunc   func(local, remote Endpoint) Seq
+	// provenPeers are the addresses this host completed a handshake with,
+	// kept only for Config.MaxSynBacklog's rule (listen.go).
+	provenPeers map[Addr]struct{}
 
 	ctr   Counters
 	trans *Transitions

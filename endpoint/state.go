@@ -84,6 +84,9 @@ const (
 	CauseKeepAlive       // keep-alive probes unanswered (§3.8.4)
 	// Host events.
 	CauseCrash // the host crashed: the TCB vanished silently
+	// CauseCookie: an ACK carrying a valid SYN cookie rebuilt the request
+	// a listener never kept (RFC 4987 §3.6), LISTEN → SYN-RECEIVED.
+	CauseCookie
 	// NumCauses is the number of causes, for tables indexed by Cause.
 	NumCauses
 )
@@ -93,6 +96,7 @@ var causeNames = [NumCauses]string{
 	"rcv SYN", "rcv SYN,ACK", "rcv ACK", "rcv FIN", "rcv RST", "rcv SYN (reset)",
 	"two-way accept", "reopen", "TIME-WAIT timeout", "user timeout",
 	"retransmission limit", "FIN-WAIT-2 timeout", "keep-alive timeout", "crash",
+	"SYN cookie",
 }
 
 // String names the cause, such as "rcv SYN,ACK".
