@@ -209,13 +209,16 @@ func linkConfig(s config.LinkSpec) link.Config {
 			}
 		}
 	}
+	// With p 0 (a sweep's first point, say) a hold or a reordering form
+	// has nothing to act on: leave it out rather than have the link refuse
+	// a setting the next point needs.
 	if d := s.Duplicate; d != nil {
 		c.Duplicate.Prob = float64(d.P)
-		if d.Hold != nil {
+		if d.Hold != nil && d.P > 0 {
 			c.Duplicate.Hold = dist(*d.Hold)
 		}
 	}
-	if r := s.Reorder; r != nil {
+	if r := s.Reorder; r != nil && r.P > 0 {
 		c.Reorder.Prob = float64(r.P)
 		c.Reorder.Gap = int(r.Gap)
 		if r.Delay != nil {

@@ -144,10 +144,10 @@ func (l Loss) Validate() error {
 		prob("LossGood", l.LossGood)
 		prob("LossBad", l.LossBad)
 		if okP && l.P == 0 {
-			bad("P", "is 0, so the chain never leaves the good state: use bernoulli with P = LossGood instead")
+			bad("P", "is 0, so the chain never leaves the good state: use a Bernoulli loss at the good state's rate instead")
 		}
 		if okR && l.R == 0 {
-			bad("R", "is 0, so the chain never leaves the bad state (netem's default is R = 1 − P)")
+			bad("R", "is 0, so the chain never leaves the bad state (netem's default is 1 minus the good-to-bad probability)")
 		}
 		if l.LossGood == 0 && l.LossBad == 0 {
 			bad("LossBad", "is 0 and so is LossGood, so nothing is ever lost (LossBad is netem's 1−h, usually 1)")

@@ -18,7 +18,7 @@ func version() string { return experiments.Version }
 
 // load reads and validates an experiment file, printing every problem.
 func load(path string, sets []string, stderr io.Writer) (*config.Experiment, bool) {
-	e, err := config.Load(path, sets...)
+	e, err := experiments.Load(path, sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return nil, false

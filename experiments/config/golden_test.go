@@ -3,56 +3,18 @@ package config
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden .err files under testdata/bad")
-
 const testdata = "../../testdata"
 
-// TestBadInputs parses every testdata/bad/*.yaml (with the --set overrides
-// of a sibling .set file, one per line) and compares the error text with the
-// .err golden file.
-func TestBadInputs(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(testdata, "bad", "*.yaml"))
-	if err != nil || len(files) < 20 {
-		t.Fatalf("want at least 20 bad inputs, found %d (%v)", len(files), err)
-	}
-	for _, f := range files {
-		name := filepath.Base(f)
-		t.Run(strings.TrimSuffix(name, ".yaml"), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var sets []string
-			if s, err := os.ReadFile(strings.TrimSuffix(f, ".yaml") + ".set"); err == nil {
-				sets = strings.Split(strings.TrimSpace(string(s)), "\n")
-			}
-			_, perr := Parse(name, data, sets...)
-			checkErrors(t, perr)
-			got := perr.Error() + "\n"
-			golden := strings.TrimSuffix(f, ".yaml") + ".err"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("Parse(%s) errors:\n%s\nwant:\n%s", name, got, want)
-			}
-		})
-	}
-}
+// The broken inputs under testdata/bad, with their golden .err files, are
+// checked through experiments.Load, the path validate and run take (the
+// format's own checks and the model packages' rules): see
+// experiments/golden_test.go.
 
 // checkErrors fails unless err is a non-empty *Errors whose every entry has
 // a file, a line and a column.

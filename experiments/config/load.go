@@ -24,11 +24,33 @@ type source struct {
 	points []Point
 	// sets are the --set overrides applied to root, in order.
 	sets []string
+	// check is the model packages' check of each point (nil: none).
+	check Check
 }
+
+// Problem is one problem a Check finds: the YAML path it is about
+// ("links[0].forward.loss.p_gb") and what is wrong, in the file's terms.
+// Alt is where the value comes from when the file does not give Path
+// itself (links[0].loss.p_gb, which the forward direction inherits).
+type Problem struct {
+	Path, Alt, Msg string
+}
+
+// Check inspects one decoded point of an experiment (the experiment
+// itself when there is no sweep) and returns its problems. The rules of
+// the model packages (endpoint, link) enter the format through it: Parse
+// reports each problem at the line and column that gave the value, so that
+// a file that passes validation builds at every point.
+type Check func(e *Experiment) []Problem
 
 // Load reads and parses the experiment file at path, applying --set
 // overrides ("path=value") before decoding. See [Parse].
 func Load(path string, sets ...string) (*Experiment, error) {
+	return LoadChecked(path, nil, sets...)
+}
+
+// LoadChecked is Load with a Check run on every point. See [ParseChecked].
+func LoadChecked(path string, check Check, sets ...string) (*Experiment, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fileError(path, err.Error())
@@ -38,7 +60,7 @@ func Load(path string, sets ...string) (*Experiment, error) {
 	if err != nil {
 		return nil, fileError(path, err.Error())
 	}
-	return Parse(path, data, sets...)
+	return ParseChecked(path, data, check, sets...)
 }
 
 func fileError(file, msg string) error {
@@ -51,6 +73,13 @@ func fileError(file, msg string) error {
 // file itself. If the file has a sweep: section, every point is expanded and
 // validated too. On any problem Parse returns a *Errors listing all of them.
 func Parse(file string, data []byte, sets ...string) (e *Experiment, err error) {
+	return ParseChecked(file, data, nil, sets...)
+}
+
+// ParseChecked is Parse, running check on every point that decoded and
+// validated cleanly (on the experiment itself when there is no sweep) and
+// reporting its problems like its own.
+func ParseChecked(file string, data []byte, check Check, sets ...string) (e *Experiment, err error) {
 	errs := &errorList{}
 	defer func() {
 		// A panic here is a bug in the parser or in yaml.v3; the user still
@@ -66,7 +95,7 @@ func Parse(file string, data []byte, sets ...string) (e *Experiment, err error) 
 	for i, s := range sets {
 		root = applySet(root, i, s, errs)
 	}
-	src := &source{file: file, root: root, sets: sets}
+	src := &source{file: file, root: root, sets: sets, check: check}
 	e = decodeExperiment(src, root, errs)
 	if err := errs.err(); err != nil {
 		return nil, err

@@ -188,8 +188,10 @@ func expand(src *source, d *decoder, dims [][][]assign, errs *errorList) []Point
 		}
 		pd := newDecoder(src.file, errs)
 		e := &Experiment{}
+		before := len(errs.list)
 		pd.decode(root, reflectValue(e), "", nil)
 		pd.validate(e, sweptSet(dims))
+		pd.check(src.check, e, errs.list[before:])
 		e.Sweep = nil
 		points = append(points, Point{Index: p, Params: params, Exp: e})
 	}
@@ -237,6 +239,9 @@ func decodeExperiment(src *source, root *yaml.Node, errs *errorList) *Experiment
 	d.validate(e, sweptSet(dims))
 	// A base list that stopped at maxErrors must say so through errs.
 	errs.truncated = errs.truncated || baseErrs.truncated
+	if e.Sweep == nil || len(dims) == 0 {
+		d.check(src.check, e, baseErrs.list)
+	}
 	if e.Sweep == nil || len(dims) == 0 {
 		for _, x := range baseErrs.list {
 			errs.add(x)
@@ -304,4 +309,41 @@ func overlaps(a, b []step) bool {
 		}
 	}
 	return true
+}
+
+// check runs a model check on e and reports its problems at their paths,
+// except those about a value the format already found wrong (found lists
+// the problems so far): a value that did not decode is no value to check.
+func (d *decoder) check(c Check, e *Experiment, found []Error) {
+	if c == nil {
+		return
+	}
+	bad := map[string]bool{}
+	for _, x := range found {
+		if x.Path != "" {
+			bad[x.Path] = true
+		}
+	}
+	for _, p := range c(e) {
+		if underAny(p.Path, bad) || p.Alt != "" && underAny(p.Alt, bad) || anyUnder(bad, p.Path) {
+			continue
+		}
+		path := p.Path
+		if _, ok := d.at[path]; !ok && p.Alt != "" {
+			if _, ok := d.at[p.Alt]; ok {
+				path = p.Alt
+			}
+		}
+		d.errorAt(path, "%s", p.Msg)
+	}
+}
+
+// anyUnder reports whether one of paths lies inside path.
+func anyUnder(paths map[string]bool, path string) bool {
+	for p := range paths {
+		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
 }
