@@ -29,6 +29,9 @@ func freebsdProfile(c Config) Config {
 		// net.inet.tcp.rexmit_slop = 200 ms; rexmit_drop_options = 0;
 		// drop_synfin = 0.
 		RTOSlop: 200 * time.Millisecond,
+		// net.inet.tcp.ecn.enable = 2: accept ECN, never ask;
+		// ecn.maxretries = 1.
+		ECN: ECNAccept, ECNSynRetries: 1,
 		// tcp_drop sends the RST from tcp_output with ACK.
 		AbortRSTACK: true,
 		// tcp_twcheck's order of checks in TIME-WAIT.

@@ -83,6 +83,14 @@ type Features struct {
 	// alone from that many SYN timeouts on, in case a middlebox drops
 	// options (FreeBSD's net.inet.tcp.rexmit_drop_options, at 3).
 	SynDropOptionsAfter int
+	// ECN is ECN negotiation (RFC 3168 §6.1.1), as FreeBSD's
+	// net.inet.tcp.ecn.enable: ECNOff, ECNOn (ask on our SYNs and accept),
+	// ECNAccept (accept a peer's request only). With ECN in use new data
+	// carries ECT(0); congestion marks are not acted on.
+	ECN ECNMode
+	// ECNSynRetries is how many retransmissions of our SYN still ask for
+	// ECN (FreeBSD's net.inet.tcp.ecn.maxretries, 1).
+	ECNSynRetries int
 	// DropSynFin silently drops every segment with both SYN and FIN set
 	// (FreeBSD's net.inet.tcp.drop_synfin).
 	DropSynFin bool
@@ -97,6 +105,21 @@ type Features struct {
 	FinOnACK bool
 }
 
+// ECNMode says whether a host asks for and accepts ECN.
+type ECNMode uint8
+
+// The ECN modes, numbered as FreeBSD's net.inet.tcp.ecn.enable.
+const (
+	ECNOff ECNMode = iota
+	ECNOn
+	ECNAccept
+)
+
+var ecnNames = [...]string{"off", "on", "accept"}
+
+// String returns the mode's configuration name.
+func (m ECNMode) String() string { return enumName(ecnNames[:], m) }
+
 // maxWScale is RFC 7323 §2.3's limit on the shift count.
 const maxWScale = 14
 
@@ -108,6 +131,12 @@ func (f *Features) validate() Problems {
 	}
 	if int(f.OptionLayout) >= len(layoutNames) {
 		ps = append(ps, Problem{"OptionLayout", fmt.Sprintf("unknown layout %d (want one of %v)", f.OptionLayout, layoutNames)})
+	}
+	if int(f.ECN) >= len(ecnNames) {
+		ps = append(ps, Problem{"ECN", fmt.Sprintf("unknown mode %d (want one of %v)", f.ECN, ecnNames)})
+	}
+	if f.ECNSynRetries < 0 {
+		ps = append(ps, Problem{"ECNSynRetries", fmt.Sprintf("must not be negative, got %d", f.ECNSynRetries)})
 	}
 	if f.RTOSlop < 0 {
 		ps = append(ps, Problem{"RTOSlop", fmt.Sprintf("must not be negative, got %v", f.RTOSlop)})
@@ -143,6 +172,15 @@ func featuresFor(profile string) Features {
 func (t *tcb) synFeatures(sg *Segment) {
 	f := &t.s.cfg.Features
 	syn := t.state == SynSent
+	switch {
+	case syn && f.ECN == ECNOn && t.backoff <= f.ECNSynRetries:
+		// RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR set.
+		sg.Flags |= ECE | CWR
+	case !syn && t.peerECN && f.ECN != ECNOff:
+		// An ECN-setup SYN-ACK has ECE set and CWR clear.
+		sg.Flags |= ECE
+		t.ecnOK = true
+	}
 	if syn && f.SynDropOptionsAfter > 0 && t.backoff >= f.SynDropOptionsAfter {
 		// FreeBSD tcp_timer_rexmt: stop asking for window scaling,
 		// timestamps and SACK; the MSS option stays.
@@ -166,6 +204,12 @@ func (t *tcb) synFeatures(sg *Segment) {
 // what the connection uses.
 func (t *tcb) peerFeatures(seg *Segment) {
 	f := &t.s.cfg.Features
+	if seg.Flags&ACK == 0 {
+		t.peerECN = seg.Flags&(ECE|CWR) == ECE|CWR
+	} else if t.state == SynSent {
+		// Our ECN-setup SYN answered by an ECN-setup SYN-ACK.
+		t.ecnOK = f.ECN == ECNOn && seg.Flags&(ECE|CWR) == ECE
+	}
 	t.peerSACK = seg.Options&OptSACKPerm != 0
 	t.peerWS = seg.Options&OptWScale != 0
 	t.sackOK = f.SACK && t.peerSACK

@@ -124,6 +124,8 @@ func (t *tcb) sendData(off uint64, n uint32, fin bool, note Note) {
 	sg := t.seg(t.dataSeq(off), flags)
 	sg.Len = n
 	sg.Offset = off
+	// RFC 3168 §6.1.5: new data is ECN-capable, retransmissions are not.
+	sg.ECT = t.ecnOK && n > 0 && note != NoteRetransmit
 	t.send(sg, note)
 }
 

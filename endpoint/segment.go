@@ -8,7 +8,8 @@ import (
 // Flags are the TCP control bits (RFC 9293 §3.1).
 type Flags uint8
 
-// The control bits tcpsim models. ECE and CWR are not modelled.
+// The control bits tcpsim models. ECE and CWR (RFC 3168 §6.1) serve only
+// to negotiate ECN (Features.ECN); congestion is never signalled.
 const (
 	FIN Flags = 1 << iota
 	SYN
@@ -16,20 +17,23 @@ const (
 	PSH
 	ACK
 	URG
+	ECE
+	CWR
 )
 
-// String formats the flags as tcpdump does, in its order F S R P U and "."
-// for ACK: "S", "S.", ".", "F.", "FP.", "R", "R."; an empty set is "none".
+// String formats the flags as tcpdump does, in its order F S R P U E W and
+// "." for ACK: "S", "S.", ".", "F.", "FP.", "R", "R.", "SEW"; an empty set
+// is "none".
 func (f Flags) String() string {
 	if f == 0 {
 		return "none"
 	}
-	var b [7]byte
+	var b [9]byte
 	n := 0
 	for _, x := range [...]struct {
 		f Flags
 		c byte
-	}{{FIN, 'F'}, {SYN, 'S'}, {RST, 'R'}, {PSH, 'P'}, {URG, 'U'}, {ACK, '.'}} {
+	}{{FIN, 'F'}, {SYN, 'S'}, {RST, 'R'}, {PSH, 'P'}, {URG, 'U'}, {ECE, 'E'}, {CWR, 'W'}, {ACK, '.'}} {
 		if f&x.f != 0 {
 			b[n] = x.c
 			n++
@@ -66,6 +70,9 @@ type Segment struct {
 	WScale uint8
 	// NSACK is the number of SACK blocks (RFC 2018 §3) in SACK, at most 3.
 	NSACK uint8
+	// ECT says the IP header carries ECT(0): ECN-capable transport (RFC
+	// 3168 §5), set on new data of a connection that negotiated ECN.
+	ECT bool
 	// Replay marks a segment injected by an experiment as a replay of an old
 	// one. The protocol treats it like any other segment; traces show it.
 	Replay bool

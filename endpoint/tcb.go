@@ -112,7 +112,8 @@ type tcb struct {
 	// SACK (RFC 2018) and window scale shifts (RFC 7323 §2).
 	peerSACK, peerWS, sackOK bool
 	sndShift, rcvShift       uint8
-	lastOOO                  Seq // start of the last segment held out of order
+	lastOOO                  Seq  // start of the last segment held out of order
+	peerECN, ecnOK           bool // the peer's SYN asked for ECN; ECN in use (RFC 3168)
 
 	// RFC 6298 state.
 	srtt, rttvar, rto time.Duration

@@ -14,8 +14,11 @@ import (
 
 // inject sends a "<" line's segment to the host.
 func (r *runner) inject(p *Packet) error {
-	if p.Flags&(FlagECE|FlagCWR|FlagURG) != 0 || p.ECN == ECNECT0 || p.ECN == ECNECT1 || p.ECN == ECNCE || p.ECN == ECNECT01 {
-		return skipf("ecn", "inbound %s: ECN and URG are not simulated", FormatFlags(p.Flags))
+	if p.Flags&FlagURG != 0 {
+		return skipf("urg", "inbound %s: urgent data is not simulated", FormatFlags(p.Flags))
+	}
+	if p.ECN == ECNCE {
+		return skipf("ecn", "inbound [ce]: congestion marks are not acted on")
 	}
 	if p.AnySeq {
 		return failf("an inbound packet needs a sequence number")
@@ -64,7 +67,7 @@ func toFlags(f uint16) endpoint.Flags {
 	for _, x := range [...]struct {
 		f uint16
 		g endpoint.Flags
-	}{{FlagFIN, endpoint.FIN}, {FlagSYN, endpoint.SYN}, {FlagRST, endpoint.RST}, {FlagPSH, endpoint.PSH}, {FlagACK, endpoint.ACK}, {FlagURG, endpoint.URG}} {
+	}{{FlagFIN, endpoint.FIN}, {FlagSYN, endpoint.SYN}, {FlagRST, endpoint.RST}, {FlagPSH, endpoint.PSH}, {FlagACK, endpoint.ACK}, {FlagURG, endpoint.URG}, {FlagECE, endpoint.ECE}, {FlagCWR, endpoint.CWR}} {
 		if f&x.f != 0 {
 			g |= x.g
 		}
@@ -77,7 +80,7 @@ func fromFlags(g endpoint.Flags) uint16 {
 	for _, x := range [...]struct {
 		f uint16
 		g endpoint.Flags
-	}{{FlagFIN, endpoint.FIN}, {FlagSYN, endpoint.SYN}, {FlagRST, endpoint.RST}, {FlagPSH, endpoint.PSH}, {FlagACK, endpoint.ACK}, {FlagURG, endpoint.URG}} {
+	}{{FlagFIN, endpoint.FIN}, {FlagSYN, endpoint.SYN}, {FlagRST, endpoint.RST}, {FlagPSH, endpoint.PSH}, {FlagACK, endpoint.ACK}, {FlagURG, endpoint.URG}, {FlagECE, endpoint.ECE}, {FlagCWR, endpoint.CWR}} {
 		if g&x.g != 0 {
 			f |= x.f
 		}
@@ -138,11 +141,19 @@ func (r *runner) match(want *Packet, got sent) error {
 	g := r.relative(seg)
 	var diffs []string
 	wantFlags := want.Flags
-	if wantFlags&(FlagECE|FlagCWR|FlagURG) != 0 || want.ECN == ECNECT0 || want.ECN == ECNECT1 || want.ECN == ECNCE || want.ECN == ECNECT01 {
-		return skipf("ecn", "outbound %s with ECN: ECN and URG are not simulated", FormatFlags(want.Flags))
-	}
 	if wantFlags != g.Flags {
 		diffs = append(diffs, fmt.Sprintf("flags %s, got %s", FormatFlags(wantFlags), FormatFlags(g.Flags)))
+	}
+	// The IP ECN field: the host sends ECT(0) or Not-ECT (RFC 3168 §5).
+	if want.ECN != ECNUnspecified {
+		wantECT := want.ECN == ECNECT0 || want.ECN == ECNECT01
+		if want.ECN == ECNECT1 || want.ECN == ECNCE || wantECT != seg.ECT {
+			got := "noecn"
+			if seg.ECT {
+				got = "ect0"
+			}
+			diffs = append(diffs, fmt.Sprintf("IP ECN field [%s], got [%s]", ecnName(want.ECN), got))
+		}
 	}
 	if !want.AnySeq && want.Seq != g.Seq {
 		diffs = append(diffs, fmt.Sprintf("seq %d, got %d", want.Seq, g.Seq))
@@ -227,4 +238,13 @@ func (r *runner) matchTSEcr(want, got []Option) string {
 		}
 	}
 	return ""
+}
+
+func ecnName(e ECN) string {
+	for name, v := range ecnNames {
+		if v == e {
+			return name
+		}
+	}
+	return "?"
 }

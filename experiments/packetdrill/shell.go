@@ -65,14 +65,21 @@ var Sysctls = []sysctl{
 		boolSet(func(c *endpoint.Config, on bool) { c.Timestamps, c.WindowScale = on, on })},
 	{"net.inet.tcp.sack.enable", "SACK-permitted offered (RFC 2018)",
 		boolSet(func(c *endpoint.Config, on bool) { c.SACK = on })},
-	{"net.inet.tcp.ecn.enable", "0 off or 2 answer only: the host never asks for ECN (RFC 3168); a peer asking for it makes the script skip",
+	{"net.inet.tcp.ecn.enable", "ECN negotiation (RFC 3168 §6.1.1): 0 off, 1 ask and accept, 2 accept only (ECN)",
 		func(c *endpoint.Config, v int64) error {
-			if v != 0 && v != 2 {
-				return skipf("ecn", "net.inet.tcp.ecn.enable=%d: the host would ask for ECN, which is not simulated", v)
+			if v < 0 || v > 2 {
+				return skipf("ecn", "net.inet.tcp.ecn.enable=%d is not 0, 1 or 2", v)
 			}
+			c.ECN = endpoint.ECNMode(v)
 			return nil
 		}},
-	{"net.inet.tcp.ecn.maxretries", "ECN setup retries: no effect while the host never asks for ECN", noop("no ECN")},
+	{"net.inet.tcp.ecn.maxretries", "SYN retransmissions that still ask for ECN (ECNSynRetries)", func(c *endpoint.Config, v int64) error {
+		if v < 0 {
+			return skipf("ecn", "net.inet.tcp.ecn.maxretries=%d", v)
+		}
+		c.ECNSynRetries = int(v)
+		return nil
+	}},
 	{"net.inet.tcp.blackhole", "only 0: closed ports answer with RST", only(0, "closed ports always answer")},
 	{"net.inet.tcp.hostcache.purgenow", "no host cache is simulated, so there is nothing to purge", noop("no host cache")},
 	{"kern.ipc.maxsockbuf", "largest socket buffer: the window scale offered is the smallest shift that covers it (WScale)", func(c *endpoint.Config, v int64) error {

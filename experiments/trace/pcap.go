@@ -81,7 +81,8 @@ func tcpFlagBits(f endpoint.Flags) byte {
 		f   endpoint.Flags
 		bit byte
 	}{{endpoint.FIN, 0x01}, {endpoint.SYN, 0x02}, {endpoint.RST, 0x04},
-		{endpoint.PSH, 0x08}, {endpoint.ACK, 0x10}, {endpoint.URG, 0x20}} {
+		{endpoint.PSH, 0x08}, {endpoint.ACK, 0x10}, {endpoint.URG, 0x20},
+		{endpoint.ECE, 0x40}, {endpoint.CWR, 0x80}} {
 		if f&m.f != 0 {
 			b |= m.bit
 		}
@@ -101,12 +102,29 @@ func appendPacket(b []byte, id uint16, src, dst endpoint.Addr, seg *endpoint.Seg
 		opts = binary.BigEndian.AppendUint32(opts, seg.TSVal)
 		opts = binary.BigEndian.AppendUint32(opts, seg.TSEcr)
 	}
+	if seg.Options&endpoint.OptWScale != 0 {
+		opts = append(opts, 1, 3, 3, seg.WScale)
+	}
+	if seg.Options&endpoint.OptSACKPerm != 0 {
+		opts = append(opts, 1, 1, 4, 2)
+	}
+	if seg.NSACK > 0 {
+		opts = append(opts, 1, 1, 5, 2+8*seg.NSACK)
+		for _, blk := range seg.SACK[:seg.NSACK] {
+			opts = binary.BigEndian.AppendUint32(opts, uint32(blk.Left))
+			opts = binary.BigEndian.AppendUint32(opts, uint32(blk.Right))
+		}
+	}
 	tcpLen := 20 + len(opts) + int(seg.Len)
 	total := ipHeaderLen + tcpLen
 
 	// IPv4 header (RFC 791), DF set, TTL 64.
 	ip := len(b)
-	b = append(b, 0x45, 0)
+	var tos byte
+	if seg.ECT {
+		tos = 0x02 // ECT(0), RFC 3168 §5
+	}
+	b = append(b, 0x45, tos)
 	b = binary.BigEndian.AppendUint16(b, uint16(total))
 	b = binary.BigEndian.AppendUint16(b, id)
 	b = binary.BigEndian.AppendUint16(b, 0x4000)
