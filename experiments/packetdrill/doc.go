@@ -7,8 +7,10 @@
 //
 // The package owns the script language subset (parse.go, script.go), the
 // socket layer a script's system calls need on top of endpoint's user calls
-// (socket.go: file descriptors, errno results, unread bytes, SO_ERROR), the
-// table of sysctls and shell commands it understands (shell.go), the
+// (socket.go: file descriptors, errno results, unread bytes, SO_ERROR;
+// sockopt.go: socket options and the constants that differ between
+// systems), the table of sysctls and shell commands it understands
+// (shell.go), the
 // comparison of expected and actual segments (match.go), the runner
 // (run.go) and the per-script result (report.go). It does not own TCP:
 // every protocol decision is endpoint's, chosen by the profile.

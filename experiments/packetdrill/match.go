@@ -174,9 +174,10 @@ func (r *runner) match(want *Packet, got sent) error {
 			}
 		}
 	} else if want.HasOptions && !want.AnyOptions {
-		// RFC mode: the layout and the optional extensions are the
-		// stack's, but the TS echo is fixed by RFC 7323 §3.2.
-		if d := r.matchTSEcr(want.Options, g.Options); d != "" {
+		// RFC mode: the layout and which optional extensions are offered
+		// are the stack's, but an option both sides carry must say what
+		// the RFCs make it say.
+		if d := r.matchRFCOptions(want.Options, g.Options); d != "" {
 			diffs = append(diffs, d)
 		}
 	}
@@ -219,20 +220,32 @@ func (r *runner) matchOptions(want, got []Option) string {
 	return ""
 }
 
-// matchTSEcr checks only that a TS option the script expects echoes what it
-// should, when the host sent one.
-func (r *runner) matchTSEcr(want, got []Option) string {
+// matchRFCOptions compares, option by option, what both lists carry and
+// an RFC fixes: the MSS (RFC 9293 §3.7.1: the MTU less the headers, which
+// the script sets with --mtu), the TS echo (RFC 7323 §4.3) and the SACK
+// blocks (RFC 2018 §4). Order, padding and which options are offered are
+// not compared.
+func (r *runner) matchRFCOptions(want, got []Option) string {
 	for _, w := range want {
-		if w.Kind != OptTS {
-			continue
-		}
 		for _, g := range got {
-			if g.Kind == OptTS {
+			if w.Kind != g.Kind {
+				continue
+			}
+			switch w.Kind {
+			case OptMSS:
+				if w.Val != g.Val {
+					return fmt.Sprintf("mss %d, got %d", w.Val, g.Val)
+				}
+			case OptTS:
 				if w.Ecr != g.Ecr {
 					return fmt.Sprintf("TS ecr %d, got %d", w.Ecr, g.Ecr)
 				}
 				if !r.tsKnown {
 					r.tsOff, r.tsKnown = g.Val-w.Val, true
+				}
+			case OptSACK:
+				if fmt.Sprint(w.Blocks) != fmt.Sprint(g.Blocks) {
+					return fmt.Sprintf("%s, got %s", w, g)
 				}
 			}
 		}

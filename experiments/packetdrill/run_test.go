@@ -47,6 +47,7 @@ func TestRunAssertions(t *testing.T) {
 		{"window ignored in rfc mode", "rfc9293", passiveOpen + "+0 close(4) = 0\n+0 > F. 1:1(0) ack 1 win 100\n", Pass, 0, ""},
 		{"option layout strict", "freebsd", strings.Replace(passiveOpen, "<mss 1460,sackOK,eol,eol>\n+0.1", "<mss 1460,nop,nop,sackOK>\n+0.1", 1), Fail, 7, "options <mss 1460,nop,nop,sackOK>, got <mss 1460,sackOK,eol,eol>"},
 		{"option layout ignored in rfc mode", "rfc9293", strings.Replace(passiveOpen, "<mss 1460,sackOK,eol,eol>\n+0.1", "<mss 1460,nop,nop,sackOK>\n+0.1", 1), Pass, 0, ""},
+		{"mss compared in rfc mode", "rfc9293", strings.Replace(passiveOpen, "<mss 1460,sackOK,eol,eol>\n+0.1", "<mss 1000,sackOK,eol,eol>\n+0.1", 1), Fail, 7, "mss 1000, got 1460"},
 		{"linux layout", "linux", strings.Replace(passiveOpen, "win 65535 <mss 1460,sackOK,eol,eol>\n+0.1", "win 65535 <mss 1460,nop,nop,sackOK>\n+0.1", 1), Pass, 0, ""},
 		{"too early", "freebsd", passiveOpen + "+0 close(4) = 0\n+0.1 > F. 1:1(0) ack 1 win 65535\n", Fail, 11, "timing"},
 		{"nothing sent", "freebsd", passiveOpen + "+0 > F. 1:1(0) ack 1 win 65535\n", Fail, 10, "got nothing"},
