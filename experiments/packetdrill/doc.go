@@ -29,7 +29,8 @@
 // gives is compared: flags, sequence and acknowledgment numbers, lengths,
 // windows, options in their order, socket-buffer sizes. In RFC mode (the
 // "rfc9293" profile) only what the RFCs fix is compared: flags, sequence and
-// acknowledgment numbers, lengths, timing, call results and states; window
-// values, TCP options and buffer sizes are left to the stack, as RFC 9293
-// leaves them.
+// acknowledgment numbers, lengths, timing, call results, states,
+// and the MSS, TS echo and SACK blocks of options both sides carry; window
+// values, the order, padding and choice of options and buffer sizes are
+// left to the stack, as RFC 9293 leaves them (docs/packetdrill.md).
 package packetdrill
