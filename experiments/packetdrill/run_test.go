@@ -88,6 +88,12 @@ func TestRunAssertions(t *testing.T) {
 			"+0 write(3, ..., 10) = 10\n+0 >[noecn] P. 1:11(10) ack 1 win 65535\n", Pass, 0, ""},
 		{"shell skips", "freebsd", "0 `ls /`\n", Skip, 1, "not in the table"},
 		{"syntax fails", "freebsd", "0 < S 0:1(0) win 1\n", Fail, 1, "syntax"},
+		{"negative write", "freebsd", activeOpen + "+0 write(3, ..., -5) = -1 EINVAL\n", Pass, 0, ""},
+		{"negative read", "freebsd", activeOpen + "+0 read(3, ..., -5) = -1 EINVAL\n", Pass, 0, ""},
+		{"bad buffer", "freebsd", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 setsockopt(3, SOL_SOCKET, SO_RCVBUF, [-5], 4) = -1 EINVAL\n", Pass, 0, ""},
+		{"huge option", "freebsd", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 setsockopt(3, IPPROTO_TCP, TCP_KEEPINIT, [99999999999999], 4) = -1 EINVAL\n", Pass, 0, ""},
+		{"sysctl rejected", "freebsd", "0 `sysctl -w net.inet.tcp.rexmit_initial=0`\n", Fail, 1, "rejected"},
+		{"sysctl out of range", "freebsd", "0 `sysctl -w net.ipv4.tcp_fin_timeout=99999999999999`\n", Skip, 1, "out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := RunSource(tc.src, Options{Profile: tc.profile, Defines: []string{"FreeBSD"}})

@@ -32,7 +32,7 @@ func boolSet(f func(c *endpoint.Config, on bool)) func(*endpoint.Config, int64) 
 
 func msSet(f func(c *endpoint.Config, d time.Duration)) func(*endpoint.Config, int64) error {
 	return func(c *endpoint.Config, v int64) error {
-		if v < 0 {
+		if v < 0 || v > int64(maxScriptTime/time.Millisecond) {
 			return skipf("sysctl", "negative time %d", v)
 		}
 		f(c, time.Duration(v)*time.Millisecond)
@@ -131,6 +131,9 @@ var Sysctls = []sysctl{
 	{"net.ipv4.tcp_window_scaling", "window scaling offered", boolSet(func(c *endpoint.Config, on bool) { c.WindowScale = on })},
 	{"net.ipv4.tcp_rfc1337", "RST ignored in TIME-WAIT (RFC1337)", boolSet(func(c *endpoint.Config, on bool) { c.RFC1337 = on })},
 	{"net.ipv4.tcp_fin_timeout", "FIN-WAIT-2 timeout in seconds (FinWait2Timeout)", func(c *endpoint.Config, v int64) error {
+		if v < 0 || v > int64(maxScriptTime/time.Second) {
+			return skipf("sysctl", "time %d s out of range", v)
+		}
 		c.FinWait2Timeout = time.Duration(v) * time.Second
 		return nil
 	}},
@@ -165,7 +168,11 @@ func (r *runner) shell(cmd string) error {
 					}
 					return err
 				}
-				return r.setConfig(cfg)
+				if err := r.st.SetConfig(cfg); err != nil {
+					return failf("sysctl %s=%d: rejected: %v", m[1], v, err)
+				}
+				r.cfg = cfg
+				return nil
 			}
 		}
 		return skipf("sysctl", "sysctl %s is not in the table", m[1])

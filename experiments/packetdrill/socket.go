@@ -448,6 +448,9 @@ func (r *runner) sysWrite(c *Call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if n < 0 || n > 1<<40 {
+		return 0, errno("EINVAL")
+	}
 	if !s.conn.Valid() {
 		return 0, errno("ENOTCONN")
 	}
@@ -480,6 +483,9 @@ func (r *runner) sysRead(ev *Event) (int64, error) {
 	n, err := r.intArg(c.Args[2])
 	if err != nil {
 		return 0, err
+	}
+	if n < 0 {
+		return 0, errno("EINVAL")
 	}
 	if !s.conn.Valid() {
 		return 0, errno("ENOTCONN")

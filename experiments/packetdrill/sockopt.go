@@ -122,11 +122,17 @@ func (r *runner) sysSetsockopt(c *Call) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if v < 0 || v > 1<<31-1 {
+		return 0, errno("EINVAL")
+	}
 	switch level + "/" + name {
 	case "SOL_SOCKET/SO_REUSEADDR", "SOL_SOCKET/SO_REUSEPORT":
 		// Binding is never refused in a simulated host with one process.
 		return 0, nil
 	case "SOL_SOCKET/SO_RCVBUF":
+		if v == 0 {
+			return 0, errno("EINVAL")
+		}
 		s.rcvBuf, s.rcvBufSet = v, true
 		return 0, nil
 	case "SOL_SOCKET/SO_SNDBUF":
