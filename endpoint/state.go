@@ -36,6 +36,16 @@ func (s State) String() string {
 	return fmt.Sprintf("State(%d)", uint8(s))
 }
 
+// ParseState returns the state with the RFC spelling name ("SYN-SENT").
+func ParseState(name string) (State, bool) {
+	for s, n := range stateNames {
+		if n == name {
+			return State(s), true
+		}
+	}
+	return 0, false
+}
+
 // Synchronized reports whether the state is one of RFC 9293 §3.5.2's
 // synchronized states (ESTABLISHED through TIME-WAIT).
 func (s State) Synchronized() bool { return s >= Established && s <= TimeWait }

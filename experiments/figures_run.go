@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+
+	"tcpsim/endpoint"
 	"strings"
 
 	"tcpsim/experiments/config"
@@ -120,7 +122,7 @@ func (d *resultData) coverageFigure(p config.Plot) (*plots.Figure, error) {
 	if title == "" {
 		title = "FSM transition coverage, " + d.man.Name
 	}
-	return plots.TransitionCoverage(ts, plots.CoverageOptions{Title: title, Theme: th})
+	return plots.TransitionCoverage(ts, plots.CoverageOptions{Title: title, Theme: th, Legal: legalByName})
 }
 
 // ladderFigure re-runs run p.Run of the experiment recorded in the
@@ -190,4 +192,12 @@ func ReadTransitions(r io.Reader) ([]plots.Transition, error) {
 		out = append(out, plots.Transition{From: rec[0], To: rec[1], Count: n})
 	}
 	return out, nil
+}
+
+// legalByName is endpoint.Legal, the one table of legal transitions, for
+// states given by their RFC names.
+func legalByName(from, to string) bool {
+	f, okf := endpoint.ParseState(from)
+	t, okt := endpoint.ParseState(to)
+	return okf && okt && endpoint.Legal(f, t)
 }

@@ -50,6 +50,7 @@
 // Package plots owns the drawing and nothing else: it reads no files and
 // imports no other tcpsim package. Parsing the result tables, choosing which
 // figures to draw and naming the files belong to experiments and cmd/tcpsim.
-// Legality of state transitions is an input (RFC9293Legal is the default), so
-// plots does not depend on endpoint.
+// Legality of state transitions is an input (experiments passes
+// endpoint.Legal, the one table of them), so plots does not depend on
+// endpoint.
 package plots

@@ -65,7 +65,7 @@ var goldenCases = []struct {
 		})
 	}},
 	{"coverage_rfc9293", func(th Theme) (*Figure, error) {
-		return TransitionCoverage(coverageFixture(), CoverageOptions{Theme: th})
+		return TransitionCoverage(coverageFixture(), CoverageOptions{Theme: th, Legal: fixtureLegal})
 	}},
 	{"ladder_handshake", func(th Theme) (*Figure, error) {
 		tls, segs := ladderHandshake()

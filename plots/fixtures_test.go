@@ -108,6 +108,25 @@ func heatFixture() Grid {
 	return g
 }
 
+// fixtureLegal is a legality for the coverage tests: RFC 9293's Figure 5
+// arcs and its deletions to CLOSED. The product's one table is
+// endpoint.Legal, which plots does not import.
+func fixtureLegal(from, to string) bool {
+	if to == "CLOSED" {
+		return from != "CLOSED"
+	}
+	switch from + " " + to {
+	case "CLOSED LISTEN", "CLOSED SYN-SENT", "LISTEN SYN-RECEIVED", "LISTEN SYN-SENT",
+		"SYN-SENT SYN-RECEIVED", "SYN-SENT ESTABLISHED", "SYN-RECEIVED ESTABLISHED",
+		"SYN-RECEIVED FIN-WAIT-1", "SYN-RECEIVED LISTEN", "SYN-RECEIVED CLOSE-WAIT",
+		"ESTABLISHED FIN-WAIT-1", "ESTABLISHED CLOSE-WAIT", "FIN-WAIT-1 FIN-WAIT-2",
+		"FIN-WAIT-1 CLOSING", "FIN-WAIT-1 TIME-WAIT", "FIN-WAIT-2 TIME-WAIT",
+		"CLOSE-WAIT LAST-ACK", "CLOSING TIME-WAIT":
+		return true
+	}
+	return false
+}
+
 // coverageFixture is the transitions of a small run of clients and a
 // server, with one illegal transition (ESTABLISHED → LISTEN) planted.
 func coverageFixture() []Transition {

@@ -216,8 +216,8 @@ type CoverageOptions struct {
 	// States are the rows and columns, in order; the default is
 	// RFC9293States.
 	States []string
-	// Legal decides which transitions are legal; the default is
-	// RFC9293Legal.
+	// Legal decides which transitions are legal. Required: the one table
+	// of legal transitions is endpoint.Legal, which plots does not import.
 	Legal func(from, to string) bool
 	Theme Theme
 }
@@ -233,7 +233,7 @@ func TransitionCoverage(counts []Transition, opt CoverageOptions) (*Figure, erro
 	}
 	legal := opt.Legal
 	if legal == nil {
-		legal = RFC9293Legal
+		return nil, fmt.Errorf("%w: CoverageOptions.Legal is required (endpoint.Legal is the table)", ErrInvalid)
 	}
 	m, err := NewTransitionMatrix(states, counts, legal)
 	if err != nil {
