@@ -23,7 +23,7 @@ func cmdPacketdrill(args []string, stdout, stderr io.Writer) int {
 	profile := fs.String("profile", "rfc9293", "endpoint `profile` the host runs ("+strings.Join(endpoint.Profiles(), ", ")+")")
 	var defines, sets listFlag
 	fs.Var(&defines, "D", "define `NAME` for #ifdef (repeatable)")
-	fs.Var(&sets, "set", "override an endpoint.Config field, `Field=value` (repeatable)")
+	fs.Var(&sets, "set", "override an endpoint.Config field or a sysctl of the table, `Field=value` (repeatable)")
 	asJSON := fs.Bool("json", false, "one JSON object per script {script, result, line, reason}")
 	pcap := fs.String("pcap", "", "write the host's segments to `FILE` (one script only)")
 	verbose := fs.Bool("v", false, "also print warnings and the skip reasons counted by kind")

@@ -2,8 +2,10 @@ package packetdrill
 
 import (
 	"os"
+
 	"path/filepath"
 	"strings"
+	"tcpsim/endpoint"
 	"testing"
 )
 
@@ -132,6 +134,16 @@ func TestApplySet(t *testing.T) {
 			t.Errorf("--set %s: %v, want FAIL", bad, r.Outcome)
 		}
 	}
+	if r := RunSource(activeOpen+"+0.1 < R 5:5(0) win 0\n+0 getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNRESET], [4]) = 0\n",
+		Options{Profile: "freebsd", Set: []string{"net.inet.tcp.insecure_rst=1"}}); r.Outcome != Pass {
+		t.Errorf("--set net.inet.tcp.insecure_rst=1: %v %q", r.Outcome, r.Reason)
+	}
+	for _, bad := range []string{"net.inet.tcp.bogus=1", "net.inet.tcp.insecure_rst=x", "net.inet.tcp.insecure_rst=7"} {
+		var cfg = mustProfile(t, "freebsd")
+		if err := ApplySet(&cfg, []string{bad}); err == nil {
+			t.Errorf("ApplySet(%s) = nil, want an error", bad)
+		}
+	}
 	if r := RunSource(activeOpen, Options{Profile: "freebsd", Set: []string{"TimeWait=fixed", "SynRTO=2s", "Timestamps=true"}}); r.Outcome != Pass {
 		t.Errorf("valid sets: %v %q", r.Outcome, r.Reason)
 	}
@@ -172,4 +184,13 @@ func TestReferenceSuite(t *testing.T) {
 			t.Errorf("--profile %s -D %s: %d passed, want at least %d", mode.profile, mode.define, tally.Passed, mode.min)
 		}
 	}
+}
+
+func mustProfile(t *testing.T, name string) endpoint.Config {
+	t.Helper()
+	c, err := endpoint.Profile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -300,13 +300,20 @@ func (r *runner) code(text string) error {
 
 // ApplySet applies "Field=value" overrides to an endpoint config: Field is
 // an exported field of endpoint.Config (Features included), value a
-// number, a duration ("200ms"), a boolean, or an enum's name.
+// number, a duration ("200ms"), a boolean, or an enum's name. A name with
+// dots is a sysctl of the table (Sysctls) with an integer value.
 func ApplySet(cfg *endpoint.Config, sets []string) error {
 	v := reflect.ValueOf(cfg).Elem()
 	for _, kv := range sets {
 		name, val, ok := strings.Cut(kv, "=")
 		if !ok {
 			return fmt.Errorf("packetdrill: --set %q: want Field=value", kv)
+		}
+		if strings.Contains(name, ".") {
+			if err := setSysctl(cfg, name, val); err != nil {
+				return fmt.Errorf("packetdrill: --set %s: %w", kv, err)
+			}
+			continue
 		}
 		f := v.FieldByName(name)
 		if !f.IsValid() || !f.CanSet() {
@@ -365,4 +372,18 @@ func setField(f reflect.Value, val string) error {
 		return fmt.Errorf("fields of type %s cannot be set", f.Type())
 	}
 	return nil
+}
+
+// setSysctl applies one row of the sysctl table to cfg.
+func setSysctl(cfg *endpoint.Config, name, val string) error {
+	n, err := strconv.ParseInt(val, 10, 64)
+	if err != nil {
+		return err
+	}
+	for _, s := range Sysctls {
+		if s.name == name {
+			return s.set(cfg, n)
+		}
+	}
+	return fmt.Errorf("sysctl %s is not in the table", name)
 }
