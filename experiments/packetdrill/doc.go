@@ -5,9 +5,10 @@
 //
 // # Owning and not owning
 //
-// The package owns the script language subset (parse.go, script.go), the
-// socket layer a script's system calls need on top of endpoint's user calls
-// (socket.go: file descriptors, errno results, unread bytes, SO_ERROR;
+// The package owns the script language subset (script.go, parse.go,
+// preprocess.go, scan.go), the socket layer a script's system calls need on
+// top of endpoint's user calls (socket.go and calls.go: file descriptors,
+// errno results, unread bytes, SO_ERROR, blocking calls;
 // sockopt.go: socket options and the constants that differ between
 // systems), the table of sysctls and shell commands it understands
 // (shell.go), the
