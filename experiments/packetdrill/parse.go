@@ -156,38 +156,14 @@ func (sc *scanner) parsePacket() (*Packet, error) {
 			return nil, err
 		}
 	}
-	sc.skip()
-	// Flags: a run of S F R P . U E W; "-" is no flags.
-	if sc.accept("-") {
-	} else {
-		n := 0
-	flags:
-		for sc.i < len(sc.s) && sc.s[sc.i] != ' ' && sc.s[sc.i] != '\t' {
-			if strings.HasPrefix(sc.s[sc.i:], "...") {
-				break
-			}
-			for _, x := range flagChars {
-				if sc.s[sc.i] == x.c {
-					if p.Flags&x.f != 0 {
-						return nil, sc.errf("flag %c given twice", x.c)
-					}
-					p.Flags |= x.f
-					sc.i++
-					n++
-					continue flags
-				}
-			}
-			return nil, sc.errf("unknown TCP flag %q", sc.s[sc.i])
-		}
-		if n == 0 {
-			return nil, sc.errf("expected TCP flags at %q", sc.rest())
-		}
+	var err error
+	if p.Flags, err = sc.parseFlags(); err != nil {
+		return nil, err
 	}
 	// Sequence: start:end(len) or ...(len).
 	if sc.accept("...") {
 		p.AnySeq = true
 	} else {
-		var err error
 		if p.Seq, err = sc.uint32(); err != nil {
 			return nil, err
 		}
@@ -201,7 +177,6 @@ func (sc *scanner) parsePacket() (*Packet, error) {
 	if err := sc.expect("("); err != nil {
 		return nil, err
 	}
-	var err error
 	if p.Len, err = sc.uint32(); err != nil {
 		return nil, err
 	}
@@ -244,6 +219,38 @@ func (sc *scanner) parsePacket() (*Packet, error) {
 		}
 	}
 	return p, nil
+}
+
+// parseFlags reads a run of S F R P . U E W, or "-" for no flags.
+func (sc *scanner) parseFlags() (uint16, error) {
+	sc.skip()
+	if sc.accept("-") {
+		return 0, nil
+	}
+	var f uint16
+	n := 0
+flags:
+	for sc.i < len(sc.s) && sc.s[sc.i] != ' ' && sc.s[sc.i] != '\t' {
+		if strings.HasPrefix(sc.s[sc.i:], "...") {
+			break
+		}
+		for _, x := range flagChars {
+			if sc.s[sc.i] == x.c {
+				if f&x.f != 0 {
+					return 0, sc.errf("flag %c given twice", x.c)
+				}
+				f |= x.f
+				sc.i++
+				n++
+				continue flags
+			}
+		}
+		return 0, sc.errf("unknown TCP flag %q", sc.s[sc.i])
+	}
+	if n == 0 {
+		return 0, sc.errf("expected TCP flags at %q", sc.rest())
+	}
+	return f, nil
 }
 
 func (sc *scanner) parseOptions(p *Packet) error {

@@ -5,92 +5,102 @@ import (
 	"strings"
 )
 
+// cond is one open #ifdef or #ifndef.
+type cond struct {
+	line           int
+	active, parent bool
+	sawElse        bool
+}
+
+// conds is the stack of open conditionals.
+type conds struct {
+	defined map[string]bool
+	stack   []cond
+}
+
+// active reports whether lines are kept at this point.
+func (c *conds) active() bool { return len(c.stack) == 0 || c.stack[len(c.stack)-1].active }
+
+// directive applies one "#..." line.
+func (c *conds) directive(num int, t string) error {
+	fields := strings.Fields(t)
+	switch fields[0] {
+	case "#ifdef", "#ifndef":
+		if len(fields) != 2 {
+			return &SyntaxError{num, fields[0] + " needs one name"}
+		}
+		on := c.defined[fields[1]] == (fields[0] == "#ifdef")
+		c.stack = append(c.stack, cond{line: num, active: c.active() && on, parent: c.active()})
+	case "#else":
+		if len(c.stack) == 0 || c.stack[len(c.stack)-1].sawElse {
+			return &SyntaxError{num, "#else without #ifdef"}
+		}
+		top := &c.stack[len(c.stack)-1]
+		top.sawElse = true
+		top.active = top.parent && !top.active
+	case "#endif":
+		if len(c.stack) == 0 {
+			return &SyntaxError{num, "#endif without #ifdef"}
+		}
+		c.stack = c.stack[:len(c.stack)-1]
+	default:
+		return &SyntaxError{num, fmt.Sprintf("unknown directive %s", fields[0])}
+	}
+	return nil
+}
+
 // preprocess removes comments, resolves #ifdef/#ifndef/#else/#endif with
 // the defines, and joins "%{ ... }%" blocks into one line.
 func preprocess(src string, defines []string) ([]srcLine, error) {
-	defined := map[string]bool{}
+	c := &conds{defined: map[string]bool{}}
 	for _, d := range defines {
-		defined[d] = true
+		c.defined[d] = true
 	}
-	type cond struct {
-		line           int
-		active, parent bool
-		sawElse        bool
-	}
-	var stack []cond
-	active := true
 	var out []srcLine
 	var code *srcLine // an open %{ block
 	inBlockComment := false
-	for i, raw := range strings.Split(src, "\n") {
+	lines := strings.Split(src, "\n")
+	for i, raw := range lines {
 		num := i + 1
 		raw = strings.TrimRight(raw, "\r")
 		if code != nil {
-			if j := strings.Index(raw, "}%"); j >= 0 {
-				code.text += "\n" + raw[:j+2]
-				if active {
-					out = append(out, *code)
-				}
-				code = nil
-				if rest := strings.TrimSpace(raw[j+2:]); rest != "" && !strings.HasPrefix(rest, "//") {
-					return nil, &SyntaxError{num, "text after }%"}
-				}
-			} else {
+			j := strings.Index(raw, "}%")
+			if j < 0 {
 				code.text += "\n" + raw
+				continue
+			}
+			code.text += "\n" + raw[:j+2]
+			if c.active() {
+				out = append(out, *code)
+			}
+			code = nil
+			if rest := strings.TrimSpace(raw[j+2:]); rest != "" && !strings.HasPrefix(rest, "//") {
+				return nil, &SyntaxError{num, "text after }%"}
 			}
 			continue
 		}
 		line, stillOpen := stripComments(raw, inBlockComment)
 		inBlockComment = stillOpen
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "#") {
-			fields := strings.Fields(t)
-			switch fields[0] {
-			case "#ifdef", "#ifndef":
-				if len(fields) != 2 {
-					return nil, &SyntaxError{num, fields[0] + " needs one name"}
-				}
-				on := defined[fields[1]] == (fields[0] == "#ifdef")
-				stack = append(stack, cond{line: num, active: active && on, parent: active})
-			case "#else":
-				if len(stack) == 0 || stack[len(stack)-1].sawElse {
-					return nil, &SyntaxError{num, "#else without #ifdef"}
-				}
-				c := &stack[len(stack)-1]
-				c.sawElse = true
-				c.active = c.parent && !c.active
-			case "#endif":
-				if len(stack) == 0 {
-					return nil, &SyntaxError{num, "#endif without #ifdef"}
-				}
-				stack = stack[:len(stack)-1]
-			default:
-				return nil, &SyntaxError{num, fmt.Sprintf("unknown directive %s", fields[0])}
+		switch {
+		case strings.HasPrefix(t, "#"):
+			if err := c.directive(num, t); err != nil {
+				return nil, err
 			}
-			active = len(stack) == 0 || stack[len(stack)-1].active
-			continue
-		}
-		if t == "" || !active {
-			if !active && strings.Contains(t, "%{") && !strings.Contains(t, "}%") {
-				// An inactive code block still has to be skipped whole.
-				code = &srcLine{num: num, text: t}
-			}
-			continue
-		}
-		if j := strings.Index(t, "%{"); j >= 0 && !strings.Contains(t[j:], "}%") {
+		case strings.Contains(t, "%{") && !strings.Contains(t[strings.Index(t, "%{"):], "}%"):
+			// A code block spans lines; an inactive one is skipped whole.
 			code = &srcLine{num: num, text: t}
-			continue
+		case t != "" && c.active():
+			out = append(out, srcLine{num: num, text: t})
 		}
-		out = append(out, srcLine{num: num, text: t})
 	}
-	if inBlockComment {
-		return nil, &SyntaxError{len(strings.Split(src, "\n")), "unterminated /* comment"}
-	}
-	if code != nil {
+	switch {
+	case inBlockComment:
+		return nil, &SyntaxError{len(lines), "unterminated /* comment"}
+	case code != nil:
 		return nil, &SyntaxError{code.num, "unterminated %{ block"}
-	}
-	if len(stack) > 0 {
-		return nil, &SyntaxError{stack[len(stack)-1].line, "#ifdef without #endif"}
+	case len(c.stack) > 0:
+		return nil, &SyntaxError{c.stack[len(c.stack)-1].line, "#ifdef without #endif"}
 	}
 	return out, nil
 }
