@@ -19,7 +19,7 @@ import (
 	"tcpsim/experiments/results"
 	"tcpsim/plots"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // DrawPlots draws every figure the plots: section of the experiment in

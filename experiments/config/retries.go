@@ -5,7 +5,7 @@ import (
 	"math"
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Retries is a retry count (syn_retries, synack_retries, data_retries):

@@ -1,6 +1,6 @@
 package config
 
-import "gopkg.in/yaml.v3"
+import "go.yaml.in/yaml/v3"
 
 // The decodeNode methods of the unit types: each reads a scalar through the
 // type's Parse function.
