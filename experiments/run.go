@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -117,7 +118,7 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 		Tables: tables,
 		Gather: func(runs *results.Runs) error {
 			for _, kind := range tablesAsked(e) {
-				if err := gatherParts(opts.Dir, kind, runs); err != nil {
+				if err := gatherParts(opts.Dir, kind, columnsOf(kind, occupancyStates(e)), runs); err != nil {
 					return err
 				}
 			}
@@ -129,6 +130,9 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	}
 	if out.Complete && err == nil {
 		os.RemoveAll(parts)
+	}
+	if err == nil {
+		_, err = recordTraces(ctx, e, opts.Dir, out.Runs)
 	}
 	return out, err
 }
@@ -221,7 +225,7 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 	newInjector(net, col, e.Injections, ws)
 	var occ *occupancySampler
 	if o := e.Record.Occupancy; o != nil {
-		occ = newOccupancySampler(sim, col, time.Duration(o.Interval))
+		occ = newOccupancySampler(sim, col, time.Duration(o.Interval), occupancyStates(e))
 	}
 
 	limit := engine.FromDuration(time.Duration(e.Stop.MaxTime))
@@ -295,12 +299,11 @@ func writePart(parts, kind string, j sweep.Job, write func(io.Writer) error) err
 
 // gatherParts concatenates the part files of the runs done, in runs.csv
 // order, under one header, into DIR/KIND.csv.
-func gatherParts(dir, kind string, runs *results.Runs) error {
+func gatherParts(dir, kind string, header []string, runs *results.Runs) error {
 	parts := filepath.Join(dir, "parts")
 	if _, err := os.Stat(parts); err != nil {
 		return nil
 	}
-	var header = columnsOf(kind)
 	return results.WriteFileAtomic(filepath.Join(dir, kind+".csv"), func(w io.Writer) error {
 		if _, err := io.WriteString(w, strings.Join(header, ",")+"\n"); err != nil {
 			return err
@@ -375,15 +378,34 @@ func splitParts(dir, kind string) error {
 	return nil
 }
 
-func columnsOf(kind string) []string {
+// columnsOf returns the header of connections.csv or of timeseries.csv
+// with a column for each of states.
+func columnsOf(kind string, states []endpoint.State) []string {
 	if kind == "connections" {
 		return connectionColumns
 	}
 	cols := []string{"point", "replication", "time_s"}
-	for s := endpoint.State(1); s < endpoint.NumStates; s++ {
+	for _, s := range states {
 		cols = append(cols, stateColumn(s))
 	}
 	return cols
+}
+
+// occupancyStates returns the states timeseries.csv has a column for:
+// record.occupancy.states in RFC 9293 order, or every state but CLOSED
+// (which no TCB occupies).
+func occupancyStates(e *config.Experiment) []endpoint.State {
+	var want []string
+	if o := e.Record.Occupancy; o != nil {
+		want = o.States
+	}
+	var out []endpoint.State
+	for s := endpoint.State(1); s < endpoint.NumStates; s++ {
+		if len(want) == 0 || slices.Contains(want, s.String()) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // stateColumn names a state's column: "SYN-RECEIVED" becomes syn_received.
@@ -442,13 +464,14 @@ type occupancySampler struct {
 	sim      *engine.Sim
 	col      *collector
 	interval time.Duration
+	states   []endpoint.State // the columns written
 	id       engine.HandlerID
 	times    []engine.Time
 	counts   [][endpoint.NumStates]int
 }
 
-func newOccupancySampler(sim *engine.Sim, col *collector, interval time.Duration) *occupancySampler {
-	o := &occupancySampler{sim: sim, col: col, interval: interval}
+func newOccupancySampler(sim *engine.Sim, col *collector, interval time.Duration, states []endpoint.State) *occupancySampler {
+	o := &occupancySampler{sim: sim, col: col, interval: interval, states: states}
 	o.id = sim.Register(o)
 	sim.Schedule(0, o.id, 0)
 	return o
@@ -467,7 +490,7 @@ func (o *occupancySampler) write(w io.Writer, j sweep.Job) error {
 	bw := bufio.NewWriter(w)
 	for i, t := range o.times {
 		fmt.Fprintf(bw, "%d,%d,%s", j.Point, j.Replication, results.FormatValue(results.Seconds, t.Seconds()))
-		for s := endpoint.State(1); s < endpoint.NumStates; s++ {
+		for _, s := range o.states {
 			fmt.Fprintf(bw, ",%d", o.counts[i][s])
 		}
 		bw.WriteByte('\n')
