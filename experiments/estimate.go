@@ -52,8 +52,9 @@ type Estimate struct {
 	Workers int
 }
 
-// ErrTooBig means an experiment's estimated memory exceeds the limit.
-var ErrTooBig = errors.New("experiments: the experiment does not fit in memory")
+// ErrTooBig means an experiment's estimated memory exceeds the limit, or
+// its result files the free space.
+var ErrTooBig = errors.New("experiments: the experiment does not fit")
 
 // term is one contribution to a cost, and the field responsible.
 type term struct {
@@ -225,8 +226,18 @@ func (est Estimate) Check(limit int64, from string) error {
 	if limit <= 0 || est.Memory <= float64(limit) {
 		return nil
 	}
-	return fmt.Errorf("%w: it needs an estimated %s of memory, above the limit of %s (%s); most of it from %s: %s",
+	return fmt.Errorf("%w in memory: it needs an estimated %s of memory, above the limit of %s (%s); most of it from %s: %s",
 		ErrTooBig, Bytes(est.Memory), Bytes(float64(limit)), from, est.MemoryField, est.MemoryWhy)
+}
+
+// CheckDisk returns an error wrapping ErrTooBig if the estimated result
+// files exceed free bytes, the space left where they go.
+func (est Estimate) CheckDisk(free int64, dir string) error {
+	if free <= 0 || est.Results <= float64(free) {
+		return nil
+	}
+	return fmt.Errorf("%w: its result files need an estimated %s, and %s has %s free; most of it from %s",
+		ErrTooBig, Bytes(est.Results), dir, Bytes(float64(free)), est.ResultsField)
 }
 
 // String summarizes the estimate in one line.

@@ -60,3 +60,22 @@ func TestEstimateScale(t *testing.T) {
 		t.Errorf("estimate %s; want 10^6-10^7 events and 64-512 MiB", est)
 	}
 }
+
+// Result files that would not fit on the disk are refused before the
+// first run, naming the field that makes them big.
+func TestEstimateCheckDisk(t *testing.T) {
+	e, err := config.Load("catalog/million-connections.yaml", "record.connections=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := EstimateCost(e, 1, 1)
+	for _, tc := range []struct {
+		free int64
+		ok   bool
+	}{{100 << 20, false}, {10 << 30, true}, {0, true}} {
+		err := est.CheckDisk(tc.free, "results/x")
+		if (err == nil) != tc.ok || err != nil && (!errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "workloads[0].count")) {
+			t.Errorf("CheckDisk(%d) with %s of results = %v; want ok %v, else naming workloads[0].count", tc.free, Bytes(est.Results), err, tc.ok)
+		}
+	}
+}

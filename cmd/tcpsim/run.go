@@ -109,6 +109,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.Progress = stderr
 		opts.Terminal = isTerminal(stderr)
 	}
+	if err := est.CheckDisk(freeSpace(opts.Dir), opts.Dir); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", pos[0], err)
+		return exitUsage
+	}
 	lock, code := lockDir(opts.Dir, "run", stderr)
 	if lock == nil {
 		return code
