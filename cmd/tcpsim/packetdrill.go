@@ -26,7 +26,7 @@ func cmdPacketdrill(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&sets, "set", "override an endpoint.Config field or a sysctl of the table, `Field=value` (repeatable)")
 	asJSON := fs.Bool("json", false, "one JSON object per script {script, result, line, reason}")
 	pcap := fs.String("pcap", "", "write the host's segments to `FILE` (one script only)")
-	verbose := fs.Bool("v", false, "also print warnings and the skip reasons counted by kind")
+	verbose := fs.Bool("v", false, "also print the skips counted by kind on stderr")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		if isFlagHelp(err) {
@@ -79,10 +79,8 @@ func cmdPacketdrill(args []string, stdout, stderr io.Writer) int {
 		} else {
 			res.WriteLine(stdout)
 		}
-		if *verbose {
-			for _, w := range res.Warnings {
-				fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
-			}
+		for _, w := range res.Warnings {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
 		}
 	}
 	if *verbose && tally.Skipped > 0 {

@@ -24,6 +24,7 @@ func TestPacketdrillCommand(t *testing.T) {
 	pass := write("pass.pkt", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 close(3) = 0\n")
 	fail := write("fail.pkt", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 close(4) = 0\n")
 	skip := write("skip.pkt", "0 `sysctl -w net.inet.tcp.bogus=1`\n")
+	warn := write("warn.pkt", "--bogus_flag=1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n")
 	linux := filepath.Join("..", "..", "testdata", "packetdrill", "linux")
 	for _, tc := range []struct {
 		name string
@@ -36,6 +37,8 @@ func TestPacketdrillCommand(t *testing.T) {
 		{"fail", []string{"packetdrill", "--profile", "freebsd", pass, fail, skip}, exitFail, []string{"PASS " + pass,
 			"FAIL " + fail + ":2: close: expected 0, got -1 EBADF", "SKIP " + skip + ":1: sysctl net.inet.tcp.bogus is not in the table",
 			"1 passed, 1 failed, 1 skipped of 3"}, ""},
+		{"warning", []string{"packetdrill", "-v", warn, skip}, 0, []string{"PASS " + warn, "SKIP " + skip + ":1: sysctl net.inet.tcp.bogus is not in the table", "1 passed, 0 failed, 1 skipped of 2"},
+			"unknown flag --bogus_flag"},
 		{"skip only", []string{"packetdrill", skip}, 0, []string{"SKIP " + skip + ":1: sysctl net.inet.tcp.bogus is not in the table", "0 passed, 0 failed, 1 skipped of 1"}, ""},
 		{"folder", []string{"packetdrill", "--profile", "linux", linux}, 0, nil, ""},
 		{"unreadable", []string{"packetdrill", pass, filepath.Join(dir, "missing.pkt")}, exitUsage, []string{"PASS " + pass, "1 passed, 0 failed, 0 skipped of 1"}, "missing.pkt"},
