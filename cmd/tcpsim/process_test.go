@@ -432,6 +432,9 @@ func TestResourceGuards(t *testing.T) {
 			if d := time.Since(t0); d > 5*time.Second {
 				t.Errorf("%s --set %s took %v to refuse", cmd, tc.set, d)
 			}
+			if _, err := os.Stat(dir); err == nil {
+				t.Errorf("%s --set %s: made %s for an experiment it refused", cmd, tc.set, dir)
+			}
 		}
 	}
 	// Within the limit, validate prints the estimate.
