@@ -1,7 +1,6 @@
 package topology
 
 import (
-	"container/heap"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -211,9 +210,9 @@ func (t *routeTable) toward(dst int) []int32 {
 		dist[i] = unreached
 	}
 	dist[dst] = 0
-	q := &distHeap{{host: dst, dist: 0}}
-	for q.Len() > 0 {
-		it := heap.Pop(q).(distItem)
+	q := distHeap{{host: dst, dist: 0}}
+	for len(q) > 0 {
+		it := q.pop()
 		if it.dist != dist[it.host] {
 			continue // a stale entry
 		}
@@ -221,7 +220,7 @@ func (t *routeTable) toward(dst int) []int32 {
 			d := satAdd(it.dist, e.weight)
 			if dist[e.from] == unreached || d < dist[e.from] {
 				dist[e.from] = d
-				heap.Push(q, distItem{host: e.from, dist: d})
+				q.push(distItem{host: e.from, dist: d})
 			}
 		}
 	}
@@ -252,18 +251,47 @@ type distItem struct {
 	dist int64
 }
 
-// distHeap is a min-heap of hosts by distance.
+// distHeap is a binary min-heap of hosts by distance (container/heap
+// would box every item).
 type distHeap []distItem
 
-func (h distHeap) Len() int { return len(h) }
-func (h distHeap) Less(i, j int) bool {
-	return h[i].dist < h[j].dist || h[i].dist == h[j].dist && h[i].host < h[j].host
+func (a distItem) less(b distItem) bool {
+	return a.dist < b.dist || a.dist == b.dist && a.host < b.host
 }
-func (h distHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *distHeap) Push(x any)   { *h = append(*h, x.(distItem)) }
-func (h *distHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h *distHeap) push(x distItem) {
+	*h = append(*h, x)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q[i].less(q[p]) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+}
+
+func (h *distHeap) pop() distItem {
+	q := *h
+	top := q[0]
+	n := len(q) - 1
+	q[0] = q[n]
+	q = q[:n]
+	for i := 0; ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < n && q[l].less(q[m]) {
+			m = l
+		}
+		if r < n && q[r].less(q[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	*h = q
+	return top
 }
