@@ -212,12 +212,24 @@ func TestMergeRefusesDamagedShards(t *testing.T) {
 			}
 		})
 	}
-	// Undamaged, the same shards merge.
+	// Undamaged, the same shards merge, also over a merge killed before
+	// its end (an incomplete manifest and half the files).
 	base := t.TempDir()
 	dirs := shards(t, base, 2, testPlan())
-	m, err := Merge(filepath.Join(base, "out"), dirs, "connections.csv")
+	out := filepath.Join(base, "out")
+	m, err := Merge(out, dirs, "connections.csv")
 	if err != nil || !m.Complete || m.Files["connections.csv"].Rows != 20 {
 		t.Errorf("merging whole shards: %+v, %v", m, err)
+	}
+	m.Complete, m.Files = false, nil
+	results.WriteFileAtomic(filepath.Join(out, "manifest.json"), m.Write)
+	os.Remove(filepath.Join(out, "connections.csv"))
+	os.WriteFile(filepath.Join(out, ".runs.csv.tmp123"), []byte("half"), 0o644)
+	if m, err := Merge(out, dirs, "connections.csv"); err != nil || !m.Complete {
+		t.Errorf("merging again over a killed merge: %+v, %v", m, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, ".runs.csv.tmp123")); err == nil {
+		t.Error("the killed merge's temporary is still there")
 	}
 }
 

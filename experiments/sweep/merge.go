@@ -120,6 +120,12 @@ func Merge(out string, dirs []string, tables ...string) (*results.Manifest, erro
 	if _, err := results.PrepareDir(out); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
+	// The manifest first, incomplete: a merge killed before the end leaves
+	// a directory of this experiment, which merging again completes.
+	man.Complete, man.Files = false, nil
+	if err := results.WriteFileAtomic(filepath.Join(out, "manifest.json"), man.Write); err != nil {
+		return nil, err
+	}
 	if err := writeTables(out, table, results.Summarize(table)); err != nil {
 		return nil, err
 	}
