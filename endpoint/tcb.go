@@ -133,7 +133,6 @@ type tcb struct {
 	kaProbes   int
 	oowSent    bool
 	lastOOW    engine.Time
-	endReason  Reason
 
 	timer   engine.Timer
 	timerFn func(engine.Time)

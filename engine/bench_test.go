@@ -117,7 +117,7 @@ func newHeapHold(n int) (*ptrHeap, *rand.Rand, uint64) {
 func heapHoldStep(q *ptrHeap, rng *rand.Rand, seq uint64) uint64 {
 	e := heap.Pop(q).(*ptrEvent)
 	if e.h != nil {
-		e.h.HandleEvent(e.at, 0)
+		e.h.HandleEvent(e.at, e.arg)
 	}
 	seq++
 	q.schedule(e.at+Time(rng.ExpFloat64()*1000), seq)

@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -11,9 +12,10 @@ import (
 )
 
 // Scheduled injection actions; an event's arg is index<<3 | action, where
-// index is the injection's position (or a replay slot).
+// index is the injection's position (or a replay slot). Actions start at 1,
+// so that "| action" always sets a bit (it added nothing for a crash at 0).
 const (
-	injCrash = iota
+	injCrash = iota + 1
 	injReboot
 	injLinkDown
 	injLinkUp
@@ -33,6 +35,16 @@ type injector struct {
 	matches   []int // matching segments seen so far, per injection
 	replays   []topology.Packet
 	free      []uint64
+	// note, if set, is told of each injection as it acts, with the host
+	// it acts at (a trace prints it there).
+	note func(now engine.Time, at endpoint.Addr, msg string)
+}
+
+// tell reports what injection i did, at host addr.
+func (in *injector) tell(now engine.Time, at endpoint.Addr, i uint64, format string, a ...any) {
+	if in.note != nil {
+		in.note(now, at, "injection "+in.specs[i].Name+": "+fmt.Sprintf(format, a...))
+	}
 }
 
 func newInjector(net *topology.Network, col *collector, specs []config.Injection, ws []*workload) *injector {
@@ -69,9 +81,12 @@ func (in *injector) HandleEvent(now engine.Time, arg uint64) {
 	i, act := arg>>3, arg&7
 	switch act {
 	case injCrash:
-		in.net.Host(in.specs[i].Crash.Host).Crash()
+		h := in.net.Host(in.specs[i].Crash.Host)
+		in.tell(now, h.Addr, i, "host %s crashes", h.Name)
+		h.Crash()
 	case injReboot:
 		h := in.net.Host(in.specs[i].Crash.Host)
+		in.tell(now, h.Addr, i, "host %s reboots", h.Name)
 		h.Reboot()
 		for _, w := range in.workloads {
 			if w.server == h {
@@ -83,6 +98,11 @@ func (in *injector) HandleEvent(now engine.Time, arg uint64) {
 		for _, l := range in.net.Links() {
 			if strings.HasPrefix(l.Name, name+"/") {
 				l.SetUp(act == injLinkUp)
+				if act == injLinkUp {
+					in.tell(now, l.From.Addr, i, "link %s up", l.Name)
+				} else {
+					in.tell(now, l.From.Addr, i, "link %s down", l.Name)
+				}
 			}
 		}
 	case injReplay:
@@ -117,9 +137,11 @@ func (in *injector) tap(now engine.Time, _ *topology.Host, p *topology.Packet) b
 		}
 		if s.Drop != nil {
 			keep = false
+			in.tell(now, p.Src, uint64(i), "dropped this segment")
 			continue
 		}
 		r := s.Replay
+		in.tell(now, p.Src, uint64(i), "%d replay(s) of this segment, the first %s later", r.Copies, time.Duration(r.Delay))
 		for k := range int(r.Copies) {
 			c := *p
 			c.Seg.Replay = true

@@ -14,18 +14,6 @@ import (
 	"tcpsim/experiments/sweep"
 )
 
-// metricIndex returns the position of a metric in MetricColumns.
-func metricIndex(t *testing.T, name string) int {
-	t.Helper()
-	for i, c := range MetricColumns {
-		if c.Name == name {
-			return i
-		}
-	}
-	t.Fatalf("no metric %s", name)
-	return -1
-}
-
 // runOnce parses an experiment text and simulates its run 0, with
 // connections.csv's rows written to a part file; it returns the metrics by
 // name and the rows.

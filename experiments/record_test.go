@@ -67,3 +67,29 @@ record:
 		t.Errorf("timeseries.csv header %q, want the two states asked for", head)
 	}
 }
+
+// An injection's name labels what it did in the text trace.
+func TestInjectionNamedInTrace(t *testing.T) {
+	text := `name: named
+hosts: [{name: c}, {name: s}]
+links: [{name: wire, between: [c, s], delay: 5ms}]
+workloads:
+  - {name: w, client: c, server: s:80, arrivals: {times: [0]}, connection: {close: client}}
+injections:
+  - {name: cut-synack, drop: {match: {flags: S., conn: 1}}}
+  - {name: blink, link: {name: wire, down: 2s, up: 3s}}
+`
+	e, err := config.ParseChecked("named.yaml", []byte(text), Check)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := Trace(context.Background(), e, TraceOptions{Run: 0, Text: &out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"injection cut-synack: dropped this segment", "injection blink: link wire/s->c down", "injection blink: link wire/s->c up"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the trace lacks %q:\n%s", want, out.String())
+		}
+	}
+}

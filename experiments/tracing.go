@@ -287,6 +287,15 @@ func (t *tracer) OnState(e endpoint.StateEvent) {
 	}
 }
 
+// OnInjection prints what an injection did, when it acted at the capture
+// host (or on a link leaving it).
+func (t *tracer) OnInjection(now engine.Time, at endpoint.Addr, msg string) {
+	if t.text != nil && at == t.capture.Addr {
+		t.flushPending()
+		t.text.Note(now, msg)
+	}
+}
+
 // OnSegment implements endpoint.Observer.
 func (t *tracer) OnSegment(e endpoint.SegmentEvent) {
 	atCapture := e.Host == t.capture.Addr

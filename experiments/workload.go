@@ -34,7 +34,6 @@ type workload struct {
 	rng            *rand.Rand
 	think          *link.Sampler
 	opened         int
-	timesNext      int
 	listener       *endpoint.Listener
 	pending        []*connRecord
 	free           []uint64

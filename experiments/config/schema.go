@@ -82,7 +82,7 @@ func (r *Replications) decodeNode(d *decoder, n *yaml.Node, path string) {
 	if n.Kind == yaml.MappingNode {
 		var a adaptiveReplications
 		d.structure(n, reflectValue(&a), path)
-		*r = Replications{Min: a.Min, Max: a.Max, Until: a.Until}
+		*r = Replications(a)
 		return
 	}
 	s, ok := d.scalar(n, path, want)

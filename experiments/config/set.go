@@ -30,7 +30,7 @@ func parsePath(s string) ([]step, error) {
 			}
 			i, err := strconv.Atoi(rest[1:end])
 			if err != nil || i < 0 || strings.HasPrefix(rest[1:end], "+") {
-				return nil, fmt.Errorf("path %q: got [%s], want a list index [0], [1], ...", s, rest[1:end])
+				return nil, fmt.Errorf("path %q: got [%s], want a list index such as [0] or [1]", s, rest[1:end])
 			}
 			if len(out) == 0 {
 				return nil, fmt.Errorf("path %q: starts with an index, want a field name", s)

@@ -9,13 +9,10 @@ import (
 // osFlavor holds the constants whose values differ between the systems the
 // scripts were written on.
 type osFlavor struct {
-	name              string
-	oRDWR, oNONBLOCK  int64
-	defaultRcvBuf     int64
-	defaultSndBuf     int64
-	doubleSetBuf      bool // Linux doubles SO_RCVBUF/SO_SNDBUF values (socket(7))
-	symbols           map[string]int64
-	keepInitUnitIsSec bool
+	name             string
+	oRDWR, oNONBLOCK int64
+	doubleSetBuf     bool // Linux doubles SO_RCVBUF/SO_SNDBUF values (socket(7))
+	symbols          map[string]int64
 }
 
 var (
