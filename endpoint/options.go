@@ -28,11 +28,6 @@ var layoutNames = [...]string{"linux", "bsd"}
 // String returns the layout's configuration name.
 func (l OptionLayout) String() string { return enumName(layoutNames[:], l) }
 
-// ParseOptionLayout returns the layout with the given configuration name.
-func ParseOptionLayout(s string) (OptionLayout, error) {
-	return parseEnum[OptionLayout]("option layout", layoutNames[:], s)
-}
-
 // TCP option kinds on the wire (RFC 9293 §3.2, RFC 7323, RFC 2018).
 const (
 	KindEOL      uint8 = 0
@@ -91,6 +86,10 @@ type Features struct {
 	// ECNSynRetries is how many retransmissions of our SYN still ask for
 	// ECN (FreeBSD's net.inet.tcp.ecn.maxretries, 1).
 	ECNSynRetries int
+	// NoOptions sends SYNs and SYN-ACKs without any option, not even the
+	// MSS (FreeBSD's TCP_NOOPT; RFC 9293 §3.7.1 then has the peer assume
+	// 536).
+	NoOptions bool
 	// DropSynFin silently drops every segment with both SYN and FIN set
 	// (FreeBSD's net.inet.tcp.drop_synfin).
 	DropSynFin bool
@@ -180,6 +179,11 @@ func (t *tcb) synFeatures(sg *Segment) {
 		// An ECN-setup SYN-ACK has ECE set and CWR clear.
 		sg.Flags |= ECE
 		t.ecnOK = true
+	}
+	if f.NoOptions {
+		sg.Options = 0
+		sg.Window = uint16(min(t.rcvWnd, 65535))
+		return
 	}
 	if syn && f.SynDropOptionsAfter > 0 && t.backoff >= f.SynDropOptionsAfter {
 		// FreeBSD tcp_timer_rexmt: stop asking for window scaling,

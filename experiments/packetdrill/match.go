@@ -168,7 +168,9 @@ func (r *runner) match(want *Packet, got sent) error {
 		if want.HasWin && want.Win != g.Win {
 			diffs = append(diffs, fmt.Sprintf("win %d, got %d", want.Win, g.Win))
 		}
-		if want.HasOptions && !want.AnyOptions {
+		// As packetdrill: a line without options expects none; only
+		// "<...>" lets any through.
+		if !want.AnyOptions {
 			if d := r.matchOptions(want.Options, g.Options); d != "" {
 				diffs = append(diffs, d)
 			}

@@ -49,6 +49,10 @@ func TestRunAssertions(t *testing.T) {
 		{"window ignored in rfc mode", "rfc9293", passiveOpen + "+0 close(4) = 0\n+0 > F. 1:1(0) ack 1 win 100\n", Pass, 0, ""},
 		{"option layout strict", "freebsd", strings.Replace(passiveOpen, "<mss 1460,sackOK,eol,eol>\n+0.1", "<mss 1460,nop,nop,sackOK>\n+0.1", 1), Fail, 7, "options <mss 1460,nop,nop,sackOK>, got <mss 1460,sackOK,eol,eol>"},
 		{"option layout ignored in rfc mode", "rfc9293", strings.Replace(passiveOpen, "<mss 1460,sackOK,eol,eol>\n+0.1", "<mss 1460,nop,nop,sackOK>\n+0.1", 1), Pass, 0, ""},
+		{"no options means none", "freebsd", strings.Replace(passiveOpen, " <mss 1460,sackOK,eol,eol>\n+0.1", "\n+0.1", 1), Fail, 7, "options <>, got <mss 1460,sackOK,eol,eol>"},
+		{"any options", "freebsd", strings.Replace(passiveOpen, " <mss 1460,sackOK,eol,eol>\n+0.1", " <...>\n+0.1", 1), Pass, 0, ""},
+		{"TCP_NOOPT", "freebsd", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 fcntl(3, F_SETFL, O_RDWR | O_NONBLOCK) = 0\n+0 setsockopt(3, IPPROTO_TCP, TCP_NOOPT, [1], 4) = 0\n" +
+			"+0 connect(3, ..., ...) = -1 EINPROGRESS\n+0 > S 0:0(0) win 65535\n", Pass, 0, ""},
 		{"mss compared in rfc mode", "rfc9293", strings.Replace(passiveOpen, "<mss 1460,sackOK,eol,eol>\n+0.1", "<mss 1000,sackOK,eol,eol>\n+0.1", 1), Fail, 7, "mss 1000, got 1460"},
 		{"linux layout", "linux", strings.Replace(passiveOpen, "win 65535 <mss 1460,sackOK,eol,eol>\n+0.1", "win 65535 <mss 1460,nop,nop,sackOK>\n+0.1", 1), Pass, 0, ""},
 		{"too early", "freebsd", passiveOpen + "+0 close(4) = 0\n+0.1 > F. 1:1(0) ack 1 win 65535\n", Fail, 11, "timing"},

@@ -55,9 +55,9 @@ func (r *runner) applySockOpts(s *sock) error {
 		cfg.ConnectTimeout = s.keepInit
 	}
 	if s.noOpt {
-		cfg.Timestamps = false
-		cfg.SACK = false
-		cfg.WindowScale = false
+		// No option offered, so none negotiated either.
+		cfg.NoOptions = true
+		cfg.Timestamps, cfg.SACK, cfg.WindowScale = false, false, false
 	}
 	if s.rcvBufSet {
 		cfg.RcvBuf = int(s.rcvBuf)
