@@ -53,6 +53,7 @@ type verdict struct {
 	reason  string
 }
 
+// Error returns the reason.
 func (v *verdict) Error() string { return v.reason }
 
 func failf(format string, args ...any) error {

@@ -112,6 +112,7 @@ type blocked struct {
 // errno is an error result of a system call.
 type errno string
 
+// Error returns the errno's name.
 func (e errno) Error() string { return string(e) }
 
 // args checks the argument count.
@@ -243,4 +244,5 @@ func (r *runner) newBlocked(ev *Event, s *sock, poll func() (bool, int64, string
 	return b
 }
 
+// Error makes a pending call travel as an error from syscall.
 func (b *blocked) Error() string { return "blocked" }
