@@ -10,10 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-
-	"tcpsim/endpoint"
 	"strings"
 
+	"tcpsim/endpoint"
 	"tcpsim/experiments/config"
 	"tcpsim/plots"
 )
