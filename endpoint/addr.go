@@ -80,7 +80,3 @@ func (ids *IDs) Next() Incarnation {
 	ids.last++
 	return Incarnation(ids.last)
 }
-
-// Last returns the most recently allocated incarnation (0 if none), so a
-// caller can tell how many TCBs a run created.
-func (ids *IDs) Last() Incarnation { return Incarnation(ids.last) }

@@ -313,9 +313,6 @@ func TestProfilesAndValidation(t *testing.T) {
 			t.Errorf("Validate() = %v, want a complaint about %s", err, field)
 		}
 	}
-	if p, err := ParseTimeWaitMode("none"); err != nil || p != TimeWaitNone {
-		t.Errorf("ParseTimeWaitMode: %v %v", p, err)
-	}
 	if _, err := ParseISNPolicy("nope"); !errors.Is(err, ErrBadValue) {
 		t.Errorf("ParseISNPolicy: %v", err)
 	}

@@ -485,26 +485,6 @@ func ParseISNPolicy(s string) (ISNPolicy, error) {
 	return parseEnum[ISNPolicy]("ISN policy", isnNames[:], s)
 }
 
-// ParsePortPolicy returns the policy with the given configuration name.
-func ParsePortPolicy(s string) (PortPolicy, error) {
-	return parseEnum[PortPolicy]("port policy", portNames[:], s)
-}
-
-// ParseTimeWaitMode returns the mode with the given configuration name.
-func ParseTimeWaitMode(s string) (TimeWaitMode, error) {
-	return parseEnum[TimeWaitMode]("TIME-WAIT mode", twNames[:], s)
-}
-
-// ParseOverflowPolicy returns the policy with the given configuration name.
-func ParseOverflowPolicy(s string) (OverflowPolicy, error) {
-	return parseEnum[OverflowPolicy]("overflow policy", overflowNames[:], s)
-}
-
-// ParseReopenISN returns the choice with the given configuration name.
-func ParseReopenISN(s string) (ReopenISN, error) {
-	return parseEnum[ReopenISN]("reopen ISN", reopenNames[:], s)
-}
-
 // ErrBadValue is wrapped by the Parse functions for an unknown name.
 var ErrBadValue = errors.New("endpoint: unknown value")
 

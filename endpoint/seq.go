@@ -47,11 +47,3 @@ func (s Seq) Max(t Seq) Seq {
 	}
 	return s
 }
-
-// Min returns the earlier of s and t.
-func (s Seq) Min(t Seq) Seq {
-	if s.LT(t) {
-		return s
-	}
-	return t
-}

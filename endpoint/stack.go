@@ -94,9 +94,6 @@ func (s *Stack) Addr() Addr { return s.addr }
 // Config returns the stack's configuration.
 func (s *Stack) Config() Config { return s.cfg }
 
-// Sim returns the simulation the stack belongs to.
-func (s *Stack) Sim() *engine.Sim { return s.sim }
-
 // SetObserver installs o (nil removes it).
 func (s *Stack) SetObserver(o Observer) { s.obs = o }
 
