@@ -131,6 +131,11 @@ func tcpConfig(h config.Host) (endpoint.Config, error) {
 	if b := t.Backlog; b != nil {
 		setInt(&c.SynQueue, b.SynQueue)
 		setInt(&c.AcceptQueue, b.AcceptQueue)
+		setInt(&c.Somaxconn, b.Somaxconn)
+		setInt(&c.MaxSynBacklog, b.MaxSynBacklog)
+		if b.Syncookies != nil {
+			c.SynCookies, _ = endpoint.ParseSynCookieMode(*b.Syncookies)
+		}
 		if b.Overflow != nil && *b.Overflow == "rst" {
 			c.ListenOverflow = endpoint.OverflowReset
 		} else if b.Overflow != nil {

@@ -73,6 +73,7 @@ type collector struct {
 	twServer     int
 	twServerPeak int
 	synrcvdPeak  int
+	synRetried   int
 	ghosts       int
 	handshakes   []float64
 	attempted    int
@@ -86,6 +87,12 @@ type collector struct {
 	// openingServer says it is the server's OPEN of a simultaneous open.
 	opening       *connRecord
 	openingServer bool
+	// perW are the per-workload figures of workloads.csv, by workload
+	// index (issue 14: an attacker's failures must not drown the
+	// legitimate clients').
+	perW []workloadStats
+	// attackSegs counts the segments attacker workloads sent.
+	attackSegs int
 }
 
 func newCollector(recordPaths bool) *collector {
@@ -111,6 +118,7 @@ func (c *collector) bindOpening(e endpoint.StateEvent) {
 	}
 	r.client, r.tuple = e.Conn.Incarnation, e.Conn
 	c.attempted++
+	c.stats(r).attempted++
 	c.recs.set(r.client, r)
 	if c.recordPaths {
 		c.all = append(c.all, r)
@@ -123,6 +131,9 @@ func (c *collector) noPort(r *connRecord) {
 	r.outcome = outcomeNoPort
 	c.attempted++
 	c.outcomes[r.outcome]++
+	ws := c.stats(r)
+	ws.attempted++
+	ws.outcomes[r.outcome]++
 	if c.recordPaths {
 		c.all = append(c.all, r)
 	}
@@ -240,13 +251,21 @@ func (c *collector) OnSegment(e endpoint.SegmentEvent) {
 	if r == nil {
 		return
 	}
+	ws := c.stats(r)
 	switch f := e.Seg.Flags; {
 	case f.Has(endpoint.SYN | endpoint.ACK):
 		r.synackRetx++
+		ws.synackRetx++
 	case f.Has(endpoint.SYN):
+		if r.synRetx == 0 && e.Conn == r.client {
+			c.synRetried++
+			ws.synRetried++
+		}
 		r.synRetx++
+		ws.synRetx++
 	default:
 		r.dataRetx++
+		ws.dataRetx++
 	}
 }
 
@@ -254,6 +273,8 @@ func (c *collector) OnSegment(e endpoint.SegmentEvent) {
 func (c *collector) established(r *connRecord, now engine.Time) {
 	r.established = now
 	c.handshakes = append(c.handshakes, now.Sub(r.opened).Seconds())
+	ws := c.stats(r)
+	ws.handshakes = append(ws.handshakes, now.Sub(r.opened).Seconds())
 }
 
 // The outcomes of a connection attempt: every attempt ends in exactly one,
@@ -295,6 +316,7 @@ func (c *collector) ended(r *connRecord, now engine.Time, reason endpoint.Reason
 		r.outcome = outcomeReset
 	}
 	c.outcomes[r.outcome]++
+	c.stats(r).outcomes[r.outcome]++
 }
 
 // values computes the run's metrics in MetricColumns order; left are the
@@ -311,6 +333,13 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftover
 		ctr.TimeWaitAssassinations += hc.TimeWaitAssassinations
 		ctr.HalfOpenDetections += hc.HalfOpenDetections
 		ctr.ListenOverflows += hc.ListenOverflows
+		ctr.SynQueueDrops += hc.SynQueueDrops
+		ctr.SynBacklogDrops += hc.SynBacklogDrops
+		ctr.CookiesSent += hc.CookiesSent
+		ctr.CookiesValidated += hc.CookiesValidated
+		ctr.CookiesFailed += hc.CookiesFailed
+		ctr.ChallengeACKs += hc.ChallengeACKs
+		ctr.ResetsInSync += hc.ResetsInSync
 		ctr.SegsSent += hc.SegsSent
 	}
 	var lost uint64
@@ -319,17 +348,7 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftover
 		lost += lc.Lost + lc.QueueDrops + lc.DownDrops + lc.Corrupted
 	}
 	established := len(c.handshakes)
-	hs := slices.Clone(c.handshakes)
-	slices.Sort(hs)
-	mean, p50, p99, hmax := math.NaN(), math.NaN(), math.NaN(), math.NaN()
-	if len(hs) > 0 {
-		sum := 0.0
-		for _, v := range hs {
-			sum += v
-		}
-		mean = sum / float64(len(hs))
-		p50, p99, hmax = quantile(hs, 0.5), quantile(hs, 0.99), hs[len(hs)-1]
-	}
+	mean, p50, p99, hmax := handshakeStats(c.handshakes)
 	ended := 0
 	for _, o := range outcomes[:len(outcomes)-1] {
 		ended += c.outcomes[o]
@@ -338,14 +357,41 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftover
 		float64(c.attempted), float64(established), float64(c.outcomes[outcomeClosed]),
 		float64(c.outcomes[outcomeRefused]), float64(c.outcomes[outcomeTimedOut]), float64(c.outcomes[outcomeReset]),
 		float64(c.outcomes[outcomeNoPort]), float64(c.attempted - ended), float64(left.stuck), float64(left.afterStale), float64(left.halfOpen),
-		mean, p50, p99, hmax,
+		mean, p50, p99, hmax, float64(c.synRetried), frac(c.synRetried, c.attempted),
 		float64(ctr.SynRetransmits), float64(ctr.SynAckRetransmits), float64(ctr.DataRetransmits),
 		float64(c.ghosts), float64(ctr.StaleSegments), float64(ctr.StaleBytes),
 		float64(ctr.TimeWaitAssassinations), float64(ctr.HalfOpenDetections),
 		float64(c.twPeak), float64(c.twServerPeak), float64(c.synrcvdPeak), float64(ctr.ListenOverflows),
+		float64(ctr.SynQueueDrops), float64(ctr.SynBacklogDrops), float64(ctr.CookiesSent), float64(ctr.CookiesValidated),
+		float64(ctr.CookiesFailed), float64(ctr.ChallengeACKs), float64(ctr.ResetsInSync), float64(c.attackSegs),
 		float64(ctr.SegsSent), float64(lost), float64(sim.Executed()),
 		sim.Now().Seconds(), math.NaN(),
 	}
+}
+
+// frac returns n/of, NaN when of is 0.
+func frac(n, of int) float64 {
+	if of == 0 {
+		return math.NaN()
+	}
+	return float64(n) / float64(of)
+}
+
+// handshakeStats returns the mean, median, 99th percentile and maximum of
+// handshake times (NaN for none).
+func handshakeStats(times []float64) (mean, p50, p99, hmax float64) {
+	mean, p50, p99, hmax = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	if len(times) == 0 {
+		return
+	}
+	hs := slices.Clone(times)
+	slices.Sort(hs)
+	sum := 0.0
+	for _, v := range hs {
+		sum += v
+	}
+	mean = sum / float64(len(hs))
+	return mean, quantile(hs, 0.5), quantile(hs, 0.99), hs[len(hs)-1]
 }
 
 // quantile returns the q-quantile of sorted xs by the nearest-rank method

@@ -163,18 +163,6 @@ func (o Observers) OnSegment(e endpoint.SegmentEvent) {
 	}
 }
 
-// OnInjection tells the observers that want to know (a trace) what an
-// injection did at host at.
-func (o Observers) OnInjection(now engine.Time, at endpoint.Addr, msg string) {
-	for _, x := range o {
-		if n, ok := x.(interface {
-			OnInjection(engine.Time, endpoint.Addr, string)
-		}); ok {
-			n.OnInjection(now, at, msg)
-		}
-	}
-}
-
 // simulate runs one replication of one point and returns its metrics.
 // parts is where connections.csv and timeseries.csv parts go; watch may be
 // nil.
@@ -218,15 +206,25 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 		h.Stack.SetObserver(obs)
 	}
 	var ws []*workload
+	shared := listeners{}
 	for i, spec := range e.Workloads {
+		if isAttacker(spec) {
+			continue
+		}
 		w, err := newWorkload(i, spec, net, col, streams)
 		if err != nil {
 			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
 		}
+		w.shared = shared
 		if err := w.start(); err != nil {
 			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
 		}
 		ws = append(ws, w)
+	}
+	for i, spec := range e.Workloads {
+		if isAttacker(spec) {
+			newAttacker(i, spec, net, col, streams, ws).start()
+		}
 	}
 	for _, w := range ws {
 		col.servers[w.server.Addr] = true
@@ -234,12 +232,7 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 	for _, w := range ws {
 		delete(col.servers, w.client.Addr)
 	}
-	in := newInjector(net, col, e.Injections, ws)
-	if n, ok := obs.(interface {
-		OnInjection(engine.Time, endpoint.Addr, string)
-	}); ok {
-		in.note = n.OnInjection
-	}
+	newInjector(net, col, e.Injections, ws)
 	var occ *occupancySampler
 	if o := e.Record.Occupancy; o != nil {
 		occ = newOccupancySampler(sim, col, time.Duration(o.Interval), occupancyStates(e))
@@ -287,6 +280,11 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 	}
 	if occ != nil {
 		if err := writePart(parts, "timeseries", j, func(w io.Writer) error { return occ.write(w, j) }); err != nil {
+			return nil, err
+		}
+	}
+	if recordsWorkloads(e) {
+		if err := writePart(parts, "workloads", j, func(w io.Writer) error { return writeWorkloads(w, j, e.Workloads, col) }); err != nil {
 			return nil, err
 		}
 	}
@@ -345,7 +343,7 @@ func gatherParts(dir, kind string, header []string, runs *results.Runs) error {
 
 // RunTables are the result files besides runs.csv with rows per run (see
 // sweep.RunTable): tcpsim merge combines them across shards.
-var RunTables = []string{"connections.csv", "timeseries.csv"}
+var RunTables = []string{"connections.csv", "timeseries.csv", "workloads.csv"}
 
 // tablesAsked returns the kinds of run table (connections, timeseries) the
 // experiment records.
@@ -356,6 +354,9 @@ func tablesAsked(e *config.Experiment) []string {
 	}
 	if e.Record.Occupancy != nil {
 		kinds = append(kinds, "timeseries")
+	}
+	if recordsWorkloads(e) {
+		kinds = append(kinds, "workloads")
 	}
 	return kinds
 }
@@ -398,8 +399,11 @@ func splitParts(dir, kind string) error {
 // columnsOf returns the header of connections.csv or of timeseries.csv
 // with a column for each of states.
 func columnsOf(kind string, states []endpoint.State) []string {
-	if kind == "connections" {
+	switch kind {
+	case "connections":
 		return connectionColumns
+	case "workloads":
+		return workloadColumns
 	}
 	cols := []string{"point", "replication", "time_s"}
 	for _, s := range states {

@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -37,6 +38,25 @@ type workload struct {
 	listener       *endpoint.Listener
 	pending        []*connRecord
 	free           []uint64
+	// shared are the run's listeners by host and port: workloads with one
+	// server share its listener (issue 14).
+	shared listeners
+	// keepRecords keeps the records of the connections opened, by
+	// ordinal, for a blind attacker aiming at one of them.
+	keepRecords bool
+	kept        []*connRecord
+}
+
+// listeners are a run's listeners, by server address and port.
+type listeners map[endpoint.Endpoint]*endpoint.Listener
+
+// record returns the record of connection ordinal k (1-based), nil if it
+// was not opened (or records are not kept).
+func (w *workload) record(k int) *connRecord {
+	if k < 1 || k > len(w.kept) {
+		return nil
+	}
+	return w.kept[k-1]
 }
 
 func newWorkload(idx int, spec config.Workload, net *topology.Network, col *collector, streams engine.Streams) (*workload, error) {
@@ -79,7 +99,8 @@ func (w *workload) start() error {
 	return nil
 }
 
-// listen opens the server's listener (again after a reboot).
+// listen opens the server's listener (again after a reboot), or joins
+// the one another workload of the run opened on the same host and port.
 func (w *workload) listen() error {
 	if w.spec.Listen.Refuse || w.spec.Connection.Open == "simultaneous" {
 		return nil
@@ -88,7 +109,15 @@ func (w *workload) listen() error {
 	if b := w.spec.Listen.Backlog; b != nil {
 		opts.AcceptQueue = int(*b)
 	}
-	l, err := w.server.Stack.Listen(w.spec.Server.Port, opts, (*listenerApp)(w))
+	key := endpoint.Endpoint{Addr: w.server.Addr, Port: w.spec.Server.Port}
+	l, err := w.server.Stack.Listen(w.spec.Server.Port, opts, (*listenerApp)(w.col))
+	if errors.Is(err, endpoint.ErrAddrInUse) && w.shared[key] != nil {
+		w.listener = w.shared[key]
+		return nil
+	}
+	if err == nil && w.shared != nil {
+		w.shared[key] = l
+	}
 	w.listener = l
 	return err
 }
@@ -175,6 +204,9 @@ func (w *workload) open(now engine.Time, user int) {
 	w.opened++
 	r := &connRecord{w: w, workload: w.idx, ordinal: w.opened, opened: now, established: -1, ended: -1}
 	r.user = user
+	if w.keepRecords {
+		w.kept = append(w.kept, r)
+	}
 	var c endpoint.Conn
 	var err error
 	w.col.open(r, false)
@@ -365,15 +397,17 @@ func (a *serverApp) OnPeerClose(endpoint.Conn) {
 // OnClosed implements endpoint.Handler.
 func (a *serverApp) OnClosed(endpoint.Conn, endpoint.Reason) {}
 
-// listenerApp is a workload seen as its listener's application.
-type listenerApp workload
+// listenerApp is the run's collector seen as the application of every
+// listener: the workloads sharing a listener are told apart by the
+// attempt each connection belongs to.
+type listenerApp collector
 
 // OnAccept implements endpoint.Handler: find the attempt the connection
 // belongs to and hand it the server's script. A connection no client
-// attempt opened (a ghost) gets a server that only closes when asked to.
+// attempt opened (a ghost, or one completed by an attacker's forged
+// segments) gets a server that only closes when asked to.
 func (l *listenerApp) OnAccept(_ *endpoint.Listener, c endpoint.Conn) {
-	w := (*workload)(l)
-	r := w.col.recs.get(c.PeerIncarnation())
+	r := (*collector)(l).recs.get(c.PeerIncarnation())
 	if r == nil || r.client != c.PeerIncarnation() || r.srvConn.Valid() {
 		c.SetHandler(orphanApp{})
 		return

@@ -29,6 +29,10 @@ func load(path string, sets []string, stderr io.Writer) (*config.Experiment, boo
 // printSummary tells a person what happened, per sweep point.
 func printSummary(w io.Writer, e *config.Experiment, out *sweep.Outcome, dir string) {
 	points := e.Points()
+	perW, err := experiments.ReadWorkloadMeans(dir)
+	if err != nil {
+		fmt.Fprintf(w, "warning: %v\n", err)
+	}
 	shown := 0
 	for p := range points {
 		est := func(m string) results.Estimate { v, _ := out.Summary.Lookup(p, m); return v }
@@ -82,6 +86,8 @@ func printSummary(w io.Writer, e *config.Experiment, out *sweep.Outcome, dir str
 			num(est("timewait_peak").Mean), num(est("timewait_peak_server").Mean))
 		fmt.Fprintf(w, "  handshake    mean %s of established connections; p99 %s (mean of the runs' p99s)\n",
 			secs(est("handshake_mean_s").Mean), secs(est("handshake_p99_s").Mean))
+		printDefences(w, est)
+		printWorkloads(w, perW[p])
 	}
 	fmt.Fprintf(w, "results: %s (%d runs)\n", dir, len(out.Runs.Rows))
 }
@@ -126,4 +132,37 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0 && !strings.Contains(os.Getenv("TERM"), "dumb")
+}
+
+// printDefences gives the listeners' defence counters when any is not 0.
+func printDefences(w io.Writer, est func(string) results.Estimate) {
+	names := []string{"syn_queue_drops", "syn_backlog_drops", "listen_overflows", "cookies_sent", "cookies_validated", "cookies_failed"}
+	var parts []string
+	for _, m := range names {
+		if v := est(m).Mean; v != 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", strings.ReplaceAll(m, "_", " "), num(v)))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "  listeners    %s\n", strings.Join(parts, ", "))
+	}
+}
+
+// printWorkloads gives one line per workload (issue 14: an attacker's
+// failures must not drown the legitimate clients'), from workloads.csv.
+func printWorkloads(w io.Writer, ws []experiments.WorkloadMean) {
+	for _, x := range ws {
+		m := x.Mean
+		if x.Kind != "connections" {
+			fmt.Fprintf(w, "  workload     %s (%s): %s segments sent\n", x.Name, x.Kind, num(m["attack_segments"]))
+			continue
+		}
+		att, est := m["conns_attempted"], m["conns_established"]
+		pct := "-"
+		if att > 0 {
+			pct = fmt.Sprintf("%.1f%%", 100*est/att)
+		}
+		fmt.Fprintf(w, "  workload     %s: established %s of %s (%s), handshake mean %s, reset %s, timed out %s\n",
+			x.Name, num(est), num(att), pct, secs(m["handshake_mean_s"]), num(m["conns_reset"]), num(m["conns_timed_out"]))
+	}
 }

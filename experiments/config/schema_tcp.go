@@ -113,7 +113,21 @@ type Backlog struct {
 	SynQueue *Count `yaml:"syn_queue"`
 	// AcceptQueue bounds established connections not yet accepted.
 	AcceptQueue *Count `yaml:"accept_queue"`
-	// Overflow is what happens to a SYN or handshake-completing ACK when a
-	// queue is full: drop it silently (Linux) or answer rst.
+	// Overflow is what happens to a handshake-completing ACK that finds the
+	// accept queue full: drop it silently (Linux's default) or answer rst
+	// (tcp_abort_on_overflow). A SYN that finds a queue full is dropped
+	// (or, with syncookies, answered with a cookie).
 	Overflow *string `yaml:"overflow" enum:"drop|rst"`
+	// Somaxconn caps every listener's backlog (net.core.somaxconn; linux:
+	// 4096, rfc9293: no cap, 0). With syn_queue 0 the capped backlog
+	// bounds the SYN queue too, as in Linux.
+	Somaxconn *Count `yaml:"somaxconn"`
+	// MaxSynBacklog is tcp_max_syn_backlog (linux: 1024; 0: off): with
+	// syncookies off, the last quarter of it is kept for peers the host
+	// completed a handshake with before.
+	MaxSynBacklog *Count `yaml:"max_syn_backlog"`
+	// Syncookies is Linux's tcp_syncookies: off (0), overflow (1: a cookie
+	// when the SYN queue is full; linux's default) or always (2); rfc9293:
+	// off. RFC 4987 §3.6.
+	Syncookies *string `yaml:"syncookies" enum:"off|overflow|always"`
 }

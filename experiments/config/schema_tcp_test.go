@@ -56,7 +56,7 @@ func TestRemovedTCPKnobs(t *testing.T) {
 		{"hosts[0].tcp.rst_in_synsent", "any"},
 		{"hosts[0].tcp.quiet_time", "2min"},
 		{"hosts[0].tcp.snd_buffer", "64KiB"},
-		{"hosts[0].tcp.backlog.syncookies", "true"},
+		{"hosts[0].tcp.backlog.syn_cookies", "true"},
 	} {
 		field := tt.path[strings.LastIndexByte(tt.path, '.')+1:]
 		_, err := Parse("t.yaml", []byte("name: t\nhosts: [{name: a}]\n"), tt.path+"="+tt.value)
@@ -72,7 +72,7 @@ func TestRemovedTCPKnobs(t *testing.T) {
 }
 
 // nest writes the value of a hosts[0].tcp.… path as a flow mapping under
-// tcp: hosts[0].tcp.backlog.syncookies=true → {backlog: {syncookies: true}}.
+// tcp: hosts[0].tcp.backlog.syn_cookies=true → {backlog: {syn_cookies: true}}.
 func nest(path, value string) string {
 	parts := strings.Split(strings.TrimPrefix(path, "hosts[0].tcp."), ".")
 	s := value

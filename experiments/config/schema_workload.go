@@ -30,8 +30,15 @@ type Workload struct {
 	Start Duration `yaml:"start"`
 	// Connection is what each connection does.
 	Connection Connection `yaml:"connection"`
-	// Listen configures the server's listening socket.
+	// Listen configures the server's listening socket. Workloads with the
+	// same server host:port share one listener, so they must agree on it.
 	Listen Listen `yaml:"listen"`
+	// Kind is connections (clients that open connections as Connection
+	// says), or an attacker: syn-flood, blind or ack-flood, configured by
+	// Attack (schema_attack.go). Default connections.
+	Kind string `yaml:"kind" default:"connections" enum:"connections|syn-flood|blind|ack-flood"`
+	// Attack configures an attacker workload.
+	Attack *Attack `yaml:"attack"`
 }
 
 // Arrivals is exactly one of: Poisson arrivals at a rate, one arrival every
