@@ -163,6 +163,18 @@ func (o Observers) OnSegment(e endpoint.SegmentEvent) {
 	}
 }
 
+// OnInjection tells the observers that want to know (a trace) what an
+// injection did at host at.
+func (o Observers) OnInjection(now engine.Time, at endpoint.Addr, msg string) {
+	for _, x := range o {
+		if n, ok := x.(interface {
+			OnInjection(engine.Time, endpoint.Addr, string)
+		}); ok {
+			n.OnInjection(now, at, msg)
+		}
+	}
+}
+
 // simulate runs one replication of one point and returns its metrics.
 // parts is where connections.csv and timeseries.csv parts go; watch may be
 // nil.
@@ -232,7 +244,12 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 	for _, w := range ws {
 		delete(col.servers, w.client.Addr)
 	}
-	newInjector(net, col, e.Injections, ws)
+	in := newInjector(net, col, e.Injections, ws)
+	if n, ok := obs.(interface {
+		OnInjection(engine.Time, endpoint.Addr, string)
+	}); ok {
+		in.note = n.OnInjection
+	}
 	var occ *occupancySampler
 	if o := e.Record.Occupancy; o != nil {
 		occ = newOccupancySampler(sim, col, time.Duration(o.Interval), occupancyStates(e))
