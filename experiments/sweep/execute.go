@@ -160,6 +160,10 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	}
 	prog := newProgress(opts.Progress, opts.Terminal, opts.Now, out.Total, "runs")
 	prog.atLeast = out.Adaptive
+	if a := plan.Adaptive; a != nil {
+		prog.most = len(s.points) * a.Max
+	}
+	prog.resuming(out.Resumed)
 
 	type result struct {
 		job    Job

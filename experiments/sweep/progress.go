@@ -21,7 +21,10 @@ type progress struct {
 	// atLeast says total is a lower bound (adaptive replications): no
 	// percentage or ETA, and done may pass it.
 	atLeast bool
-	unit    string
+	// most is the upper bound under adaptive replications (every point
+	// taken to its max); 0 when unknown.
+	most int
+	unit string
 }
 
 func newProgress(w io.Writer, tty bool, now func() time.Time, total int, unit string) *progress {
@@ -56,7 +59,7 @@ func (p *progress) update(done, fresh int, final bool) {
 	var line string
 	switch {
 	case p.atLeast:
-		line = fmt.Sprintf("%d %s (adaptive replication: at least %d in all), %.1f %s/s", done, p.unit, p.total, rate, p.unit)
+		line = fmt.Sprintf("%d %s (%s), %.1f %s/s", done, p.unit, p.bounds(), rate, p.unit)
 	case p.total > 0:
 		line = fmt.Sprintf("%d/%d %s (%.0f%%), %.1f %s/s, ETA %s", done, p.total, p.unit,
 			100*float64(done)/float64(p.total), rate, p.unit, eta)
@@ -78,4 +81,26 @@ func (p *progress) update(done, fresh int, final bool) {
 	default:
 		fmt.Fprintf(p.w, "tcpsim: %s\n", line)
 	}
+}
+
+// bounds says how many runs an adaptive sweep does in all: "adaptive
+// replication: 10 to 100 in all", or "at least 10" when the most is unknown.
+func (p *progress) bounds() string {
+	if p.most > p.total {
+		return fmt.Sprintf("adaptive replication: %d to %d in all", p.total, p.most)
+	}
+	return fmt.Sprintf("adaptive replication: at least %d in all", p.total)
+}
+
+// resuming says, before the first new run, how many runs an earlier
+// invocation finished: "resuming: 32 of 120 runs done".
+func (p *progress) resuming(done int) {
+	if p.w == nil || done == 0 {
+		return
+	}
+	if p.atLeast {
+		fmt.Fprintf(p.w, "tcpsim: resuming: %d %s done (%s)\n", done, p.unit, p.bounds())
+		return
+	}
+	fmt.Fprintf(p.w, "tcpsim: resuming: %d of %d %s done\n", done, p.total, p.unit)
 }
