@@ -174,9 +174,6 @@ func newRunner(s *Script, opts Options) (*runner, error) {
 	if err := ApplySet(&cfg, opts.Set); err != nil {
 		return r, err
 	}
-	// packetdrill's peers pick their own ports; deterministic ports make
-	// failures reproducible.
-	cfg.Ports = endpoint.PortsSequential
 	for _, f := range s.Flags {
 		r.line = f.Line
 		if err := r.headerFlag(f, &cfg); err != nil {
