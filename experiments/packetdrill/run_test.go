@@ -202,3 +202,31 @@ func mustProfile(t *testing.T, name string) endpoint.Config {
 	}
 	return c
 }
+
+// segLog records what a host sends, for the determinism test.
+type segLog struct{ b strings.Builder }
+
+func (l *segLog) OnState(endpoint.StateEvent) {}
+
+func (l *segLog) OnSegment(e endpoint.SegmentEvent) {
+	if e.Dir == endpoint.Sent {
+		l.b.WriteString(e.Time.String() + " " + e.Seg.String() + "\n")
+	}
+}
+
+// TestDeterministic runs a script twice and expects the same verdict and
+// the same segments, ISNs included, at the same times.
+func TestDeterministic(t *testing.T) {
+	src := activeOpen + "+0.1 < P. 1:101(100) ack 1 win 32767\n* > . 1:1(0) ack 101 win 65535\n+0 close(3) = 0\n* > F. 1:1(0) ack 101 win 65535\n"
+	var logs [2]segLog
+	var res [2]Result
+	for i := range logs {
+		res[i] = RunSource(src, Options{Profile: "freebsd", Observer: &logs[i]})
+	}
+	if res[0].Outcome != Pass || res[0].Outcome != res[1].Outcome || res[0].Reason != res[1].Reason {
+		t.Errorf("runs = %+v and %+v, want two equal passes", res[0], res[1])
+	}
+	if a, b := logs[0].b.String(), logs[1].b.String(); a != b || a == "" {
+		t.Errorf("segments differ between runs:\n%s\n---\n%s", a, b)
+	}
+}
