@@ -114,11 +114,17 @@ func TestCatalogOldDuplicateSYN(t *testing.T) {
 
 func TestCatalogTimeWaitLength(t *testing.T) {
 	_, out, dir := catalogRun(t, "time-wait-length")
-	// Its plot has a nominal x axis: 2msl, 200ms, none.
+	// 2msl, 200ms and none are TIME-WAIT lengths of 2, 0.2 and 0 s in
+	// runs.csv, so its plot has a numeric x axis in seconds.
 	if files, err := DrawPlots(dir, "svg"); err != nil || len(files) != 1 {
 		t.Errorf("DrawPlots = %v, %v; want the stale-vs-timewait figure", files, err)
-	} else if svg, err := os.ReadFile(files[0]); err != nil || !strings.Contains(string(svg), ">2msl<") || !strings.Contains(string(svg), ">none<") {
-		t.Errorf("%s lacks the nominal x labels 2msl and none (%v)", files[0], err)
+	} else if svg, err := os.ReadFile(files[0]); err != nil || !strings.Contains(string(svg), "TIME-WAIT length at client (s)") {
+		t.Errorf("%s lacks the x label in seconds (%v)", files[0], err)
+	}
+	if got := strings.Join(out.Runs.Params, ","); got != "hosts[0].tcp.time_wait" {
+		t.Errorf("runs.csv parameters %s", got)
+	} else if vals := []string{out.Runs.Rows[0].Params[0], out.Runs.Rows[len(out.Runs.Rows)-1].Params[0]}; vals[0] != "2" || vals[1] != "0" {
+		t.Errorf("runs.csv time_wait values %v, want 2 (2·MSL of 1 s) and 0 (none)", vals)
 	}
 	for _, v := range perRun(t, out, 0, "stale_bytes_accepted") {
 		if v != 0 {

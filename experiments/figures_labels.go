@@ -109,7 +109,10 @@ func paramOf(path string, e *config.Experiment, values []string) paramInfo {
 	if !found {
 		key := path[strings.LastIndexAny(path, ".]")+1:]
 		pi.label = words(key)
-		pi.unit = valuesUnit(values)
+		pi.unit = unitOfPath(e, path)
+		if pi.unit == plots.NoUnit {
+			pi.unit = valuesUnit(values)
+		}
 	}
 	if m := lossDir.FindStringSubmatch(path); m != nil {
 		pi.label += " (" + m[1] + ")"
@@ -185,4 +188,27 @@ func nonNegativeCI(mean, lo, hi float64) (float64, float64) {
 	}
 	h := (hi - lo) / 2
 	return mean * math.Exp(-h/mean), mean * math.Exp(h/mean)
+}
+
+// unitOfPath is the unit runs.csv gives a swept path's values in (see
+// paramValue), from the type of its value in e.
+func unitOfPath(e *config.Experiment, path string) plots.Unit {
+	if e == nil {
+		return plots.NoUnit
+	}
+	v, ok := e.Points()[0].Exp.Value(path)
+	if !ok {
+		return plots.NoUnit
+	}
+	switch v.(type) {
+	case config.Duration, config.TimeWait:
+		return plots.Seconds
+	case config.Prob:
+		return plots.Fraction
+	case config.Rate:
+		return plots.BitRate
+	case config.Count, config.Size:
+		return plots.Count
+	}
+	return plots.NoUnit
 }

@@ -62,8 +62,8 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	}
 	for _, p := range points {
 		vals := make([]string, len(p.Params))
-		for i, x := range p.Params {
-			vals[i] = x.Value
+		for i := range p.Params {
+			vals[i] = paramValue(p, i)
 		}
 		plan.Points = append(plan.Points, vals)
 	}

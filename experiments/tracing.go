@@ -87,8 +87,8 @@ func RunJob(e *config.Experiment, k int) (sweep.Job, error) {
 	p := k / reps
 	crn := e.Sweep == nil || e.Sweep.CommonRandomNumbers
 	vals := make([]string, len(points[p].Params))
-	for i, x := range points[p].Params {
-		vals[i] = x.Value
+	for i := range points[p].Params {
+		vals[i] = paramValue(points[p], i)
 	}
 	return sweep.Job{Index: k, Point: p, Replication: k % reps, Seed: sweep.Seed(e.Seed, p, crn), Params: vals}, nil
 }
