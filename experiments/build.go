@@ -126,7 +126,16 @@ func tcpConfig(h config.Host) (endpoint.Config, error) {
 		c.MSS = uint16(min(*t.MSS, 65535))
 	}
 	if t.RcvWindow != nil {
-		c.RcvWindow = uint16(min(*t.RcvWindow, 65535))
+		w := uint64(*t.RcvWindow)
+		c.RcvWindow = uint16(min(w, 65535))
+		c.RcvBuf = int(w)
+		if w > 65536 { // 64KiB is taken as 65535, the largest 16-bit window
+			// RFC 7323 §2.2: the smallest shift whose scaled 16-bit
+			// field covers the window.
+			c.WindowScale = true
+			for c.WScale = 0; 65535<<c.WScale < w; c.WScale++ {
+			}
+		}
 	}
 	if b := t.Backlog; b != nil {
 		setInt(&c.SynQueue, b.SynQueue)

@@ -132,7 +132,7 @@ func directed(ps []dirProblem, twoWay bool) []config.Problem {
 // tcpPaths maps endpoint.Config fields to the YAML keys that set them,
 // below a host.
 var tcpPaths = map[string]string{
-	"MSS": ".tcp.mss", "RcvWindow": ".tcp.rcv_window", "Timestamps": ".tcp.timestamps",
+	"MSS": ".tcp.mss", "RcvWindow": ".tcp.rcv_window", "RcvBuf": ".tcp.rcv_window", "WScale": ".tcp.rcv_window", "Timestamps": ".tcp.timestamps",
 	"ISN": ".tcp.isn", "ISNTick": ".tcp.isn", "Ports": ".ports.policy", "PortMin": ".ports.range", "PortMax": ".ports.range",
 	"MSL": ".tcp.msl", "TimeWait": ".tcp.time_wait", "TimeWaitLen": ".tcp.time_wait", "RFC1337": ".tcp.rfc1337",
 	"TimeWaitReopen": ".tcp.time_wait_reopen", "TwoWayHandshake": ".tcp.handshake",

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"tcpsim/engine"
@@ -120,5 +121,40 @@ func TestValidatePassingMeansItBuilds(t *testing.T) {
 	t.Logf("%d variants, %d validated and built", variants, passed)
 	if passed < variants/4 || passed == variants {
 		t.Errorf("%d of %d variants validated: the mutations should make some, not all, invalid", passed, variants)
+	}
+}
+
+// A receive window above 64 KiB turns on window scaling with the smallest
+// shift that covers it (RFC 7323 §2.2); 1 GiB is the most a shift of 14
+// reaches.
+func TestRcvWindowScales(t *testing.T) {
+	for _, tt := range []struct {
+		window     string
+		scale      bool
+		shift      uint8
+		rcvWindow  uint16
+		wantErrMsg string
+	}{
+		{"32KiB", false, 0, 32768, ""},
+		{"64KiB", false, 0, 65535, ""},
+		{"1MiB", true, 5, 65535, ""},
+		{"1073725440", true, 14, 65535, ""},
+		{"1GiB", false, 0, 0, "want at most 1073725440 bytes"},
+	} {
+		text := "name: w\nhosts: [{name: a, tcp: {rcv_window: " + tt.window + "}}, {name: b}]\n"
+		e, err := config.ParseChecked("w.yaml", []byte(text), Check)
+		if tt.wantErrMsg != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErrMsg) {
+				t.Errorf("rcv_window %s: error %v, want %q", tt.window, err, tt.wantErrMsg)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("rcv_window %s: %v", tt.window, err)
+		}
+		c, err := tcpConfig(e.Hosts[0])
+		if err != nil || c.WindowScale != tt.scale || tt.scale && c.WScale != tt.shift || c.RcvWindow != tt.rcvWindow {
+			t.Errorf("rcv_window %s: WindowScale %v shift %d RcvWindow %d (%v), want %v %d %d", tt.window, c.WindowScale, c.WScale, c.RcvWindow, err, tt.scale, tt.shift, tt.rcvWindow)
+		}
 	}
 }

@@ -85,8 +85,10 @@ type TCP struct {
 	Keepalive *Keepalive `yaml:"keepalive"`
 	// MSS is the maximum segment size announced and used.
 	MSS *Size `yaml:"mss"`
-	// RcvWindow is the receive window (buffer) size, at most 64KiB (taken
-	// as 65535, the largest 16-bit window: there is no window scaling).
+	// RcvWindow is the receive window (buffer) size. Up to 64KiB it is
+	// the 16-bit window itself (64KiB taken as 65535); above, it needs the
+	// window scale option (RFC 7323 §2), which the host then offers with
+	// the smallest shift that covers it, and the peer must offer too.
 	RcvWindow *Size `yaml:"rcv_window"`
 	// Backlog sizes the listen queues of every listener on the host; a
 	// workload's listen.backlog overrides the accept queue.

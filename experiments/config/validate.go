@@ -102,9 +102,10 @@ func (d *decoder) validateHosts(hs []Host) map[string]bool {
 // validateTCP checks what only the file format knows; endpoint.Config owns
 // the rules for the values themselves (experiments.Check applies them).
 func (d *decoder) validateTCP(t *TCP, p string) {
-	if t.RcvWindow != nil && *t.RcvWindow > 65536 {
-		// No window scaling (RFC 7323): the window field is 16 bits.
-		d.errorAt(p+".rcv_window", "got %s, want at most 64KiB (tcpsim has no window scaling)", *t.RcvWindow)
+	if t.RcvWindow != nil && *t.RcvWindow > 65535<<14 {
+		// RFC 7323 §2.3: a shift of at most 14 scales the 16-bit window
+		// field to at most 65535·2^14 bytes.
+		d.errorAt(p+".rcv_window", "got %s, want at most 1073725440 bytes (65535·2^14: RFC 7323 §2.3 limits the window scale shift to 14)", *t.RcvWindow)
 	}
 	if t.MSS != nil && *t.MSS > 65495 {
 		d.errorAt(p+".mss", "got %s, want at most 65495 bytes", *t.MSS)
