@@ -16,9 +16,16 @@ import (
 
 func version() string { return experiments.Version }
 
-// load reads and validates an experiment file, printing every problem.
+// load reads and validates an experiment file ("-": standard input),
+// printing every problem.
 func load(path string, sets []string, stderr io.Writer) (*config.Experiment, bool) {
-	e, err := experiments.Load(path, sets...)
+	var e *config.Experiment
+	var err error
+	if path == "-" {
+		e, err = loadStdin(sets)
+	} else {
+		e, err = experiments.Load(path, sets...)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return nil, false

@@ -29,49 +29,6 @@ const (
 	exitTerm  = 143
 )
 
-const usage = `tcpsim: a discrete-event simulator for TCP connection management
-
-Usage:
-  tcpsim run FILE.yaml [-o DIR] [--jobs N] [--shard I/N | --shards N] [--set path=value ...] [--quiet]
-             [--max-memory SIZE]
-      Run every sweep point × replication and write DIR (default results/NAME):
-      manifest.json, runs.csv, summary.csv, and connections.csv and
-      timeseries.csv when the file asks for them. Running the same command
-      again after an interruption runs only what is missing. Under a Slurm job
-      array (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job
-      (JOB_COMPLETION_INDEX, with --shards N or TCPSIM_SHARDS) the shard is
-      found from the environment. One process writes a directory at a time.
-      SIGINT or SIGTERM stops the runs in progress and keeps the finished
-      ones; a second signal exits at once.
-  tcpsim validate FILE.yaml [--set path=value ...] [--jobs N] [--max-memory SIZE]
-      Check a file and print its sweep size and an estimate of its events,
-      memory and result size; report every problem at once. An experiment
-      estimated to need more memory than SIZE (default 80% of the machine's)
-      is refused.
-  tcpsim merge OUT DIR...
-      Combine the result directories of the shards of one sweep into OUT.
-  tcpsim plot DIR [--format png|svg|pdf]
-      Redraw the figures of the experiment's plots: section from DIR's
-      result files into DIR/plots.
-  tcpsim trace FILE.yaml [--run K] [--pcap F] [--ladder F] [--conn ID] [--window T1..T2]
-               [--host NAME] [--transitions F] [--set path=value ...] [--quiet]
-      Run run K (point K / replications, replication K % replications) with
-      tracing: a tcpdump-like text trace at the capture host (default: the
-      first workload's server) on stdout, a pcap, a ladder diagram of one
-      connection or a time window, and transitions.csv for coverage plots.
-  tcpsim packetdrill [--profile P] [-D NAME]... [--json] [--pcap FILE] [--set Field=value]... PATH...
-      Run packetdrill scripts (files, or folders searched for *.pkt) against
-      one simulated host running profile P; the script plays the peer. One
-      line per script (PASS, FAIL script:line with expected and got, SKIP with
-      the reason), then "N passed, M failed, K skipped of T". See
-      docs/packetdrill.md.
-  tcpsim version
-  tcpsim help
-
-Exit status: 0 success, 1 failure (out of memory included), 2 bad input,
-130 interrupted (SIGINT), 143 terminated (SIGTERM).
-`
-
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	var first atomic.Value // the first signal received
@@ -137,12 +94,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version", "--version":
 		fmt.Fprintln(stdout, "tcpsim", version())
 		return 0
-	case "help", "-h", "--help":
+	case "help":
+		return cmdHelp(rest, stdout, stderr)
+	case "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "tcpsim: unknown command %q\n\n%s", cmd, usage)
-	return exitUsage
+	return unknownCommand(cmd, stderr)
 }
 
 // listFlag collects a repeated flag's values.
@@ -152,11 +110,23 @@ func (l *listFlag) String() string     { return strings.Join(*l, " ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // parseInterleaved parses flags that may come before, between or after the
-// positional arguments, and returns the positional ones.
+// positional arguments, and returns the positional ones. On -h it prints
+// the command's help, and on a bad flag what is wrong with it (the nearest
+// flag for an unknown one), both to the flag set's output.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	out := fs.Output()
 	for {
-		if err := fs.Parse(args); err != nil {
+		fs.SetOutput(io.Discard) // the flag package's own messages
+		err := fs.Parse(args)
+		fs.SetOutput(out)
+		if isFlagHelp(err) {
+			c, _ := findCommand(strings.TrimPrefix(fs.Name(), "tcpsim "))
+			printHelp(out, c, fs)
+			return nil, err
+		}
+		if err != nil {
+			flagError(fs, err, out)
 			return nil, err
 		}
 		if fs.NArg() == 0 {

@@ -29,8 +29,8 @@ func cmdPlot(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "--format %q: want png, svg or pdf", *format)
 	}
 	if _, err := os.Stat(filepath.Join(pos[0], "manifest.json")); err != nil {
-		fmt.Fprintln(stderr, "tcpsim:", err)
-		return exitFail
+		// A directory that is not a result directory: the user's mistake.
+		return usageError(stderr, "plot %s: not a result directory (%v); give the directory tcpsim run wrote", pos[0], err)
 	}
 	lock, code := lockDir(pos[0], "plot", stderr)
 	if lock == nil {

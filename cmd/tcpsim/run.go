@@ -19,6 +19,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&sets, "set", "override a field: path=value (repeatable)")
 	maxMem := memoryFlag(fs)
 	jobs := fs.Int("jobs", 0, "parallel runs to estimate memory for (default: number of CPUs)")
+	fs.IntVar(jobs, "j", 0, "short for --jobs")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		if isFlagHelp(err) {
@@ -57,7 +58,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("run", stderr)
 	var sets listFlag
 	dir := fs.String("o", "", "result directory (default results/NAME)")
+	fs.StringVar(dir, "output", "", "long for -o")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: number of CPUs)")
+	fs.IntVar(jobs, "j", 0, "short for --jobs")
 	shardFlag := fs.String("shard", "", "run only shard I of N (I/N)")
 	shards := fs.Int("shards", 0, "number of shards when the index comes from JOB_COMPLETION_INDEX")
 	quiet := fs.Bool("quiet", false, "no progress reports")
@@ -155,7 +158,7 @@ func lockDir(dir, cmd string, stderr io.Writer) (*results.Lock, int) {
 	lock, err := results.LockDir(dir, cmd)
 	if err != nil {
 		fmt.Fprintln(stderr, "tcpsim:", err)
-		if errors.Is(err, results.ErrLocked) || errors.Is(err, results.ErrSymlink) {
+		if errors.Is(err, results.ErrLocked) || errors.Is(err, results.ErrSymlink) || badPath(err) {
 			return nil, exitUsage
 		}
 		return nil, exitFail

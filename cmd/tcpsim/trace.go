@@ -19,7 +19,7 @@ import (
 )
 
 // cmdTrace runs one run with tracing: the text trace on stdout, and the
-// pcap, ladder diagram and transitions.csv when asked for.
+// pcap, ladder diagram and transitions.csv each only when asked for.
 func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("trace", stderr)
 	var sets listFlag
@@ -29,7 +29,7 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	conn := fs.Int("conn", 0, "the ladder's connection: 1-based ordinal in the first workload (default 1, or all in --window)")
 	window := fs.String("window", "", "the ladder's time window `T1..T2` (seconds or durations: 1s..2.5s)")
 	host := fs.String("host", "", "capture host (default: the first workload's server)")
-	trans := fs.String("transitions", "", "write transitions.csv to `FILE` (default: beside the ladder or pcap, else ./transitions.csv)")
+	trans := fs.String("transitions", "", "write the run's state transitions (transitions.csv, for coverage plots) to `FILE`")
 	quiet := fs.Bool("quiet", false, "print only the summary line, not the text trace")
 	fs.Var(&sets, "set", "override a field: path=value (repeatable)")
 	pos, err := parseInterleaved(fs, args)
@@ -49,6 +49,15 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *window != "" {
 		if start, end, err = parseWindow(*window); err != nil {
 			return usageError(stderr, "--window %q: %v", *window, err)
+		}
+	}
+	for _, f := range []struct{ flag, path string }{{"pcap", *pcap}, {"ladder", *ladder}, {"transitions", *trans}} {
+		if f.path == "" {
+			continue
+		}
+		// Found before the run, not after it: a directory that is not there.
+		if st, err := os.Stat(filepath.Dir(f.path)); err != nil || !st.IsDir() {
+			return usageError(stderr, "--%s %s: %s is not a directory", f.flag, f.path, filepath.Dir(f.path))
 		}
 	}
 	if *ladder != "" {
@@ -77,6 +86,9 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// name), renamed over the target at the end.
 		if pcapFile, err = os.CreateTemp(filepath.Dir(*pcap), "."+filepath.Base(*pcap)+".tmp*"); err != nil {
 			fmt.Fprintln(stderr, "tcpsim:", err)
+			if badPath(err) {
+				return exitUsage
+			}
 			return exitFail
 		}
 		pcapTmp = pcapFile.Name()
@@ -126,21 +138,10 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stderr, "ladder: %s (%d segments)\n", *ladder, len(res.Segments))
 	}
+	if *trans == "" {
+		return 0
+	}
 	tpath := *trans
-	if tpath == "" {
-		switch {
-		case *ladder != "":
-			tpath = filepath.Join(filepath.Dir(*ladder), "transitions.csv")
-		case *pcap != "":
-			tpath = filepath.Join(filepath.Dir(*pcap), "transitions.csv")
-		default:
-			tpath = "transitions.csv"
-		}
-	}
-	if err := os.MkdirAll(filepath.Dir(tpath), 0o755); err != nil {
-		fmt.Fprintln(stderr, "tcpsim:", err)
-		return exitFail
-	}
 	if err := results.WriteFileAtomic(tpath, func(w io.Writer) error {
 		return experiments.WriteTransitions(w, res.Transitions)
 	}); err != nil {

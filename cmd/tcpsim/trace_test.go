@@ -34,14 +34,14 @@ plots:
 	}{
 		{"trace", []string{"trace", yaml, "--run", "1", "--pcap", filepath.Join(dir, "t.pcap"), "--ladder", filepath.Join(dir, "l.svg"), "--window", "0..1s"},
 			0, "# captured", "ladder: "},
-		{"quiet", []string{"trace", yaml, "--quiet", "--host", "c", "--transitions", filepath.Join(dir, "out", "transitions.csv")}, 0, "# captured", "transitions: "},
+		{"quiet", []string{"trace", yaml, "--quiet", "--host", "c", "--transitions", filepath.Join(dir, "transitions.csv")}, 0, "# captured", "transitions: "},
 		{"bad run", []string{"trace", yaml, "--run", "9"}, exitUsage, "", "run 9"},
 		{"bad window", []string{"trace", yaml, "--window", "2..1"}, exitUsage, "", "T1 < T2"},
 		{"bad ladder", []string{"trace", yaml, "--ladder", "x.gif"}, exitUsage, "", ".png, .svg or .pdf"},
 		{"run", []string{"run", yaml, "-o", filepath.Join(dir, "out"), "--quiet"}, 0, "results:", ""},
 		{"plot", []string{"plot", filepath.Join(dir, "out"), "--format", "svg"}, 0, "syn.svg", ""},
 		{"plot format", []string{"plot", filepath.Join(dir, "out"), "--format", "gif"}, exitUsage, "", "png, svg or pdf"},
-		{"plot missing", []string{"plot", filepath.Join(dir, "none")}, exitFail, "", "manifest.json"},
+		{"plot missing", []string{"plot", filepath.Join(dir, "none")}, exitUsage, "", "manifest.json"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &stdout, &stderr)
