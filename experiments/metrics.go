@@ -3,11 +3,12 @@ package experiments
 import (
 	"fmt"
 	"math"
-	"slices"
+	"time"
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/histogram"
 	"tcpsim/experiments/results"
 	"tcpsim/topology"
 )
@@ -53,6 +54,10 @@ type connRecord struct {
 	// from, another incarnation than the attempt's other end (an old
 	// duplicate).
 	foreign bool
+	// ends counts the attempt's TCBs (client, server) bound to it that
+	// have not ended; seq numbers the attempts of the run; live is the
+	// record's index in collector.live, -1 once released (records.go).
+	ends, seq, live int
 }
 
 type stateAt struct {
@@ -63,8 +68,15 @@ type stateAt struct {
 // collector observes every stack of a run and computes its metrics.
 type collector struct {
 	recordPaths bool
-	recs        records
-	all         []*connRecord // when connections.csv is asked for
+	recs        recTable
+	// live are the records not yet released, free those ready for reuse
+	// (records.go); rows writes connections.csv as records are released
+	// (nil when it is not asked for). keepRecords keeps released records
+	// from reuse.
+	live, free  []*connRecord
+	rows        *rowWriter
+	keepRecords bool
+	seq         int // attempts numbered so far
 	occupancy   [endpoint.NumStates]int
 	twPeak      int
 	// servers are the hosts that serve a workload and open none; twServer
@@ -75,9 +87,11 @@ type collector struct {
 	synrcvdPeak  int
 	synRetried   int
 	ghosts       int
-	handshakes   []float64
-	attempted    int
-	outcomes     map[string]int
+	// handshakes holds the handshake times in nanoseconds: percentiles
+	// within histogram.RelError in O(1) memory.
+	handshakes histogram.Histogram
+	attempted  int
+	outcomes   map[string]int
 	// last is the time of the latest state change or segment: the run's
 	// simulated length when it ends by running out of events.
 	last engine.Time
@@ -104,6 +118,10 @@ func newCollector(recordPaths bool) *collector {
 // simultaneous open) its server; the OPEN's first state change binds it.
 func (c *collector) open(r *connRecord, server bool) {
 	c.opening, c.openingServer = r, server
+	if r.seq == 0 {
+		c.seq++
+		r.seq = c.seq
+	}
 }
 
 // bindOpening attaches the attempt under way to the TCB whose active OPEN
@@ -113,16 +131,15 @@ func (c *collector) bindOpening(e endpoint.StateEvent) {
 	c.opening = nil
 	if c.openingServer {
 		r.server = e.Conn.Incarnation
+		r.ends++
 		c.recs.set(r.server, r)
 		return
 	}
 	r.client, r.tuple = e.Conn.Incarnation, e.Conn
+	r.ends++
 	c.attempted++
 	c.stats(r).attempted++
 	c.recs.set(r.client, r)
-	if c.recordPaths {
-		c.all = append(c.all, r)
-	}
 }
 
 // noPort counts an attempt whose connect found no free ephemeral port.
@@ -134,32 +151,6 @@ func (c *collector) noPort(r *connRecord) {
 	ws := c.stats(r)
 	ws.attempted++
 	ws.outcomes[r.outcome]++
-	if c.recordPaths {
-		c.all = append(c.all, r)
-	}
-}
-
-// records maps incarnations to their connection records. Incarnations are
-// numbered from 1 in creation order, so a slice indexed by them beats a map
-// on the per-event path (a fifth of a run's time was map lookups here), at
-// 8 bytes per incarnation ever created.
-type records []*connRecord
-
-func (rs records) get(inc endpoint.Incarnation) *connRecord {
-	if inc < endpoint.Incarnation(len(rs)) {
-		return rs[inc]
-	}
-	return nil
-}
-
-func (rs *records) set(inc endpoint.Incarnation, r *connRecord) {
-	if inc >= endpoint.Incarnation(len(*rs)) {
-		if r == nil {
-			return
-		}
-		*rs = append(*rs, make([]*connRecord, int(inc)+1-len(*rs))...)
-	}
-	(*rs)[inc] = r
 }
 
 // OnState implements endpoint.Observer.
@@ -206,6 +197,7 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 		// SYN created it.
 		if pr := c.recs.get(e.Conn.Peer); pr != nil && pr.client == e.Conn.Peer && pr.server == 0 {
 			pr.server = inc
+			pr.ends++
 			c.recs.set(inc, pr)
 			r = pr
 		}
@@ -226,11 +218,12 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 	} else if c.recordPaths {
 		r.serverPath = append(r.serverPath, stateAt{e.To, e.Time})
 	}
-	if e.To == endpoint.Closed {
+	if e.To == endpoint.Closed || unfork {
+		// The TCB ended. Its record goes once both ends are gone and the
+		// workload is done with it.
 		c.recs.set(inc, nil)
-		if inc == r.client && !c.recordPaths && r.server != 0 {
-			c.recs.set(r.server, nil)
-		}
+		r.ends--
+		c.release(r)
 	}
 }
 
@@ -272,9 +265,9 @@ func (c *collector) OnSegment(e endpoint.SegmentEvent) {
 // established records a client reaching ESTABLISHED.
 func (c *collector) established(r *connRecord, now engine.Time) {
 	r.established = now
-	c.handshakes = append(c.handshakes, now.Sub(r.opened).Seconds())
-	ws := c.stats(r)
-	ws.handshakes = append(ws.handshakes, now.Sub(r.opened).Seconds())
+	d := int64(now.Sub(r.opened))
+	c.handshakes.Record(d)
+	c.stats(r).handshakes.Record(d)
 }
 
 // The outcomes of a connection attempt: every attempt ends in exactly one,
@@ -347,8 +340,8 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftover
 		lc := l.Counters()
 		lost += lc.Lost + lc.QueueDrops + lc.DownDrops + lc.Corrupted
 	}
-	established := len(c.handshakes)
-	mean, p50, p99, hmax := handshakeStats(c.handshakes)
+	established := int(c.handshakes.Count())
+	mean, p50, p99, hmax := handshakeStats(&c.handshakes)
 	ended := 0
 	for _, o := range outcomes[:len(outcomes)-1] {
 		ended += c.outcomes[o]
@@ -378,28 +371,16 @@ func frac(n, of int) float64 {
 }
 
 // handshakeStats returns the mean, median, 99th percentile and maximum of
-// handshake times (NaN for none).
-func handshakeStats(times []float64) (mean, p50, p99, hmax float64) {
-	mean, p50, p99, hmax = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-	if len(times) == 0 {
-		return
+// the handshake times in h, in seconds (NaN for none). The percentiles are
+// nearest-rank (the smallest value with at least a fraction q of the sample
+// at or below it) within histogram.RelError; the mean and the maximum are
+// exact.
+func handshakeStats(h *histogram.Histogram) (mean, p50, p99, hmax float64) {
+	if h.Count() == 0 {
+		return math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	}
-	hs := slices.Clone(times)
-	slices.Sort(hs)
-	sum := 0.0
-	for _, v := range hs {
-		sum += v
-	}
-	mean = sum / float64(len(hs))
-	return mean, quantile(hs, 0.5), quantile(hs, 0.99), hs[len(hs)-1]
-}
-
-// quantile returns the q-quantile of sorted xs by the nearest-rank method
-// (the smallest value with at least a fraction q of the sample at or below
-// it), so it is always an observed handshake time.
-func quantile(sorted []float64, q float64) float64 {
-	i := int(math.Ceil(q*float64(len(sorted)))) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
+	secs := func(ns int64) float64 { return time.Duration(ns).Seconds() }
+	return h.Mean() / 1e9, secs(h.Quantile(0.5)), secs(h.Quantile(0.99)), secs(h.Max())
 }
 
 // maxStuckNamed is how many stuck connections a run's warning names.

@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -255,6 +255,49 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 		occ = newOccupancySampler(sim, col, time.Duration(o.Interval), occupancyStates(e))
 	}
 
+	var reason engine.StopReason
+	if e.Record.Connections {
+		// connections.csv's rows are written as connections end, into the
+		// part file, which appears (atomically) only if the run succeeds.
+		err = writePart(parts, "connections", j, func(w io.Writer) error {
+			col.rows = &rowWriter{w: w, j: j}
+			reason, err = runLoop(ctx, sim, e, j)
+			if err != nil {
+				return err
+			}
+			col.flushRecords()
+			return col.rows.err
+		})
+	} else {
+		reason, err = runLoop(ctx, sim, e, j)
+	}
+	if err != nil {
+		return nil, err
+	}
+	left := findLeftovers(net, col, maxStuckNamed)
+	vals := col.values(net, sim, left)
+	simTime := sim.Now()
+	if reason == engine.Drained && e.Stop.Time == 0 {
+		simTime = col.last
+	}
+	vals[len(vals)-2] = simTime.Seconds()
+	vals[len(vals)-1] = time.Since(wallStart).Seconds()
+	if occ != nil {
+		if err := writePart(parts, "timeseries", j, func(w io.Writer) error { return occ.write(w, j) }); err != nil {
+			return nil, err
+		}
+	}
+	if recordsWorkloads(e) {
+		if err := writePart(parts, "workloads", j, func(w io.Writer) error { return writeWorkloads(w, j, e.Workloads, col) }); err != nil {
+			return nil, err
+		}
+	}
+	return &runResult{values: vals, stuck: left.named, stuckTotal: left.stuck}, nil
+}
+
+// runLoop runs the simulation until it ends (see stop in the experiment
+// format), looking at ctx between chunks of events.
+func runLoop(ctx context.Context, sim *engine.Sim, e *config.Experiment, j sweep.Job) (engine.StopReason, error) {
 	limit := engine.FromDuration(time.Duration(e.Stop.MaxTime))
 	if e.Stop.Time > 0 {
 		limit = engine.FromDuration(time.Duration(e.Stop.Time))
@@ -274,38 +317,15 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 			break
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return reason, err
 		}
 		if n := sim.Pending(); n > maxPending {
-			return nil, fmt.Errorf("run %d/%d: %d events pending at %v of simulated time: a runaway segment storm "+
+			return reason, fmt.Errorf("run %d/%d: %d events pending at %v of simulated time: a runaway segment storm "+
 				"(an ACK loop between desynchronized ends, multiplied by a duplicating link?); "+
 				"set tcp.oow_ack_interval above 0 or lower stop.max_time", j.Point, j.Replication, n, sim.Now())
 		}
 	}
-	left := findLeftovers(net, col, maxStuckNamed)
-	vals := col.values(net, sim, left)
-	simTime := sim.Now()
-	if reason == engine.Drained && e.Stop.Time == 0 {
-		simTime = col.last
-	}
-	vals[len(vals)-2] = simTime.Seconds()
-	vals[len(vals)-1] = time.Since(wallStart).Seconds()
-	if e.Record.Connections {
-		if err := writePart(parts, "connections", j, func(w io.Writer) error { return writeConnections(w, j, col.all) }); err != nil {
-			return nil, err
-		}
-	}
-	if occ != nil {
-		if err := writePart(parts, "timeseries", j, func(w io.Writer) error { return occ.write(w, j) }); err != nil {
-			return nil, err
-		}
-	}
-	if recordsWorkloads(e) {
-		if err := writePart(parts, "workloads", j, func(w io.Writer) error { return writeWorkloads(w, j, e.Workloads, col) }); err != nil {
-			return nil, err
-		}
-	}
-	return &runResult{values: vals, stuck: left.named, stuckTotal: left.stuck}, nil
+	return reason, nil
 }
 
 // checkEvery is how many events a run executes between looks at its
@@ -457,43 +477,89 @@ var connectionColumns = []string{"point", "replication", "workload", "conn", "cl
 	"handshake_s", "outcome", "syn_retransmits", "synack_retransmits", "data_retransmits",
 	"client_states", "server_states"}
 
-// writeConnections writes one run's rows of connections.csv.
-func writeConnections(w io.Writer, j sweep.Job, recs []*connRecord) error {
-	bw := bufio.NewWriter(w)
-	secs := func(t engine.Time) string {
-		if t < 0 {
-			return ""
-		}
-		return results.FormatValue(results.Seconds, t.Seconds())
+// rowWriter writes connections.csv's rows of one run as its connections
+// end, so that the rows never pile up in memory.
+type rowWriter struct {
+	w   io.Writer
+	j   sweep.Job
+	buf []byte
+	err error
+}
+
+// write appends r's row; the first error sticks.
+func (rw *rowWriter) write(r *connRecord) {
+	if rw.err != nil {
+		return
 	}
-	path := func(p []stateAt) string {
-		var b strings.Builder
+	b := rw.buf[:0]
+	b = strconv.AppendInt(b, int64(rw.j.Point), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(rw.j.Replication), 10)
+	b = append(b, ',')
+	b = append(b, r.w.spec.Name...)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.ordinal), 10)
+	b = append(b, ',')
+	b = appendEndpoint(b, r.tuple.Local)
+	b = append(b, ',')
+	b = appendEndpoint(b, r.tuple.Remote)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(r.client), 10)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(r.server), 10)
+	for _, t := range []engine.Time{r.opened, r.established, r.ended} {
+		b = append(b, ',')
+		b = appendSecs(b, t)
+	}
+	b = append(b, ',')
+	if r.established >= 0 {
+		b = strconv.AppendFloat(b, r.established.Sub(r.opened).Seconds(), 'g', -1, 64)
+	}
+	outcome := r.outcome
+	if outcome == "" {
+		outcome = outcomeUnfinished
+	}
+	b = append(b, ',')
+	b = append(b, outcome...)
+	for _, n := range []int{r.synRetx, r.synackRetx, r.dataRetx} {
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	for _, p := range [][]stateAt{r.clientPath, r.serverPath} {
+		b = append(b, ',')
 		for i, s := range p {
 			if i > 0 {
-				b.WriteByte(';')
+				b = append(b, ';')
 			}
-			b.WriteString(s.s.String())
-			b.WriteByte('@')
-			b.WriteString(secs(s.t))
+			b = append(b, s.s.String()...)
+			b = append(b, '@')
+			b = appendSecs(b, s.t)
 		}
-		return b.String()
 	}
-	for _, r := range recs {
-		hs := math.NaN()
-		if r.established >= 0 {
-			hs = r.established.Sub(r.opened).Seconds()
-		}
-		outcome := r.outcome
-		if outcome == "" {
-			outcome = outcomeUnfinished
-		}
-		fmt.Fprintf(bw, "%d,%d,%s,%d,%s,%s,%d,%d,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s\n",
-			j.Point, j.Replication, r.w.spec.Name, r.ordinal, r.tuple.Local, r.tuple.Remote,
-			r.client, r.server, secs(r.opened), secs(r.established), secs(r.ended),
-			results.FormatValue(results.Seconds, hs), outcome, r.synRetx, r.synackRetx, r.dataRetx,
-			path(r.clientPath), path(r.serverPath))
+	b = append(b, '\n')
+	rw.buf = b
+	_, rw.err = rw.w.Write(b)
+}
+
+// appendSecs appends t in seconds as result files write durations; a
+// negative t (not reached) is left empty.
+func appendSecs(b []byte, t engine.Time) []byte {
+	if t < 0 {
+		return b
 	}
-	return bw.Flush()
+	return strconv.AppendFloat(b, t.Seconds(), 'g', -1, 64)
+}
+
+// appendEndpoint appends e as "10.0.0.1:80", as Endpoint.String does.
+func appendEndpoint(b []byte, e endpoint.Endpoint) []byte {
+	for i := 3; i >= 0; i-- {
+		b = strconv.AppendUint(b, uint64(byte(e.Addr>>(8*i))), 10)
+		if i > 0 {
+			b = append(b, '.')
+		}
+	}
+	b = append(b, ':')
+	return strconv.AppendUint(b, uint64(e.Port), 10)
 }
 
 // occupancySampler records how many TCBs are in each state every interval,

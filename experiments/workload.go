@@ -180,6 +180,7 @@ func (w *workload) HandleEvent(now engine.Time, arg uint64) {
 			w.clientClose(r)
 			w.serverClose(r)
 		}
+		w.col.release(r)
 	}
 }
 
@@ -202,10 +203,11 @@ func (w *workload) later(r *connRecord, act uint64) {
 // user making it (-1 for open-loop arrivals).
 func (w *workload) open(now engine.Time, user int) {
 	w.opened++
-	r := &connRecord{w: w, workload: w.idx, ordinal: w.opened, opened: now, established: -1, ended: -1}
-	r.user = user
+	r := w.col.newRecord()
+	r.w, r.workload, r.ordinal, r.opened, r.user = w, w.idx, w.opened, now, user
 	if w.keepRecords {
 		w.kept = append(w.kept, r)
+		w.col.keepRecords = true
 	}
 	var c endpoint.Conn
 	var err error
@@ -229,6 +231,7 @@ func (w *workload) open(now engine.Time, user int) {
 	if err != nil && r.client == 0 {
 		w.col.noPort(r)
 		w.nextUser(r)
+		w.col.release(r)
 		return
 	}
 	// The collector bound r to its TCBs at their first state change, inside
@@ -347,6 +350,7 @@ func (a *clientApp) OnClosed(_ endpoint.Conn, reason endpoint.Reason) {
 	r := a.rec()
 	r.w.col.ended(r, r.w.sim.Now(), reason)
 	r.w.nextUser(r)
+	r.w.col.release(r)
 }
 
 // serverApp is a connection record seen as the server's application.

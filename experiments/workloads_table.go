@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/histogram"
 	"tcpsim/experiments/results"
 	"tcpsim/experiments/sweep"
 )
@@ -23,7 +24,7 @@ import (
 type workloadStats struct {
 	attempted                     int
 	outcomes                      map[string]int
-	handshakes                    []float64
+	handshakes                    histogram.Histogram
 	synRetried                    int
 	synRetx, synackRetx, dataRetx int
 	attackSegs                    int
@@ -60,9 +61,9 @@ func (ws *workloadStats) values() []float64 {
 	for _, o := range outcomes[:len(outcomes)-1] {
 		ended += ws.outcomes[o]
 	}
-	mean, p50, p99, hmax := handshakeStats(ws.handshakes)
+	mean, p50, p99, hmax := handshakeStats(&ws.handshakes)
 	return []float64{
-		float64(ws.attempted), float64(len(ws.handshakes)), float64(ws.outcomes[outcomeClosed]),
+		float64(ws.attempted), float64(ws.handshakes.Count()), float64(ws.outcomes[outcomeClosed]),
 		float64(ws.outcomes[outcomeRefused]), float64(ws.outcomes[outcomeTimedOut]), float64(ws.outcomes[outcomeReset]),
 		float64(ws.outcomes[outcomeNoPort]), float64(ws.attempted - ended),
 		mean, p50, p99, hmax, float64(ws.synRetried), frac(ws.synRetried, ws.attempted),
