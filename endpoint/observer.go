@@ -145,11 +145,15 @@ type Counters struct {
 	// connect.
 	TimeWaitReopens uint64
 	// HalfOpenDetections counts segments that revealed a half-open
-	// connection and were answered with a RST: an ACK in SYN-SENT that does
-	// not acknowledge our SYN (RFC 9293 Figure 9), and an ACK without SYN
-	// for a connection that does not exist, in CLOSED or at a listener
-	// (Figure 10).
+	// connection and were answered with a RST: an ACK without SYN in
+	// SYN-SENT that does not acknowledge our SYN (RFC 9293 Figure 9), and
+	// an ACK without SYN for a connection that does not exist, in CLOSED or
+	// at a listener (Figure 10).
 	HalfOpenDetections uint64
+	// OldDuplicateResets counts RSTs sent for a SYN-ACK that acknowledged
+	// no SYN of ours, in SYN-SENT or CLOSED: the recovery from an old
+	// duplicate SYN (RFC 9293 Figure 8), not a half-open connection.
+	OldDuplicateResets uint64
 	// ResetsInSync counts synchronized connections reset by a RST (or by a
 	// SYN under RFC 793 rules).
 	ResetsInSync uint64

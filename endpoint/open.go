@@ -26,7 +26,13 @@ func (t *tcb) synSentArrives(seg *Segment) {
 				return
 			}
 			s.dropped(t.raddr, seg, NoteBadAck, t.inc, t.state)
-			s.ctr.HalfOpenDetections++ // Figures 8 and 9
+			if seg.Flags&SYN != 0 {
+				// Figure 8: the SYN-ACK of an old duplicate SYN; the RST
+				// makes the peer drop it and our own SYN gets through.
+				s.ctr.OldDuplicateResets++
+			} else {
+				s.ctr.HalfOpenDetections++ // Figure 9
+			}
 			t.sendRST(seg.Ack, 0, false, NoteReset)
 			if cfg.SynSentBadAckResend && !t.synResent && t.backoff == 0 {
 				// Linux: resend the SYN at once if none was resent yet.

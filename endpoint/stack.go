@@ -459,8 +459,13 @@ func (s *Stack) closedArrives(src Addr, seg *Segment, n Note) {
 		return
 	}
 	s.dropped(src, seg, n, 0, Closed)
-	if seg.Flags&(SYN|ACK) == ACK {
+	switch seg.Flags & (SYN | ACK) {
+	case ACK:
 		s.ctr.HalfOpenDetections++ // Figure 10
+	case SYN | ACK:
+		// A SYN-ACK for a SYN no TCB of ours sent: an old duplicate's
+		// (the Figure 8 recovery, with our end already gone).
+		s.ctr.OldDuplicateResets++
 	}
 	s.resetFor(src, seg, 0)
 }

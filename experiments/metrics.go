@@ -9,6 +9,7 @@ import (
 	"tcpsim/engine"
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/histogram"
+	"tcpsim/experiments/metric"
 	"tcpsim/experiments/results"
 	"tcpsim/topology"
 )
@@ -325,6 +326,7 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftover
 		ctr.StaleBytes += hc.StaleBytes
 		ctr.TimeWaitAssassinations += hc.TimeWaitAssassinations
 		ctr.HalfOpenDetections += hc.HalfOpenDetections
+		ctr.OldDuplicateResets += hc.OldDuplicateResets
 		ctr.ListenOverflows += hc.ListenOverflows
 		ctr.SynQueueDrops += hc.SynQueueDrops
 		ctr.SynBacklogDrops += hc.SynBacklogDrops
@@ -346,20 +348,86 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftover
 	for _, o := range outcomes[:len(outcomes)-1] {
 		ended += c.outcomes[o]
 	}
-	return []float64{
-		float64(c.attempted), float64(established), float64(c.outcomes[outcomeClosed]),
-		float64(c.outcomes[outcomeRefused]), float64(c.outcomes[outcomeTimedOut]), float64(c.outcomes[outcomeReset]),
-		float64(c.outcomes[outcomeNoPort]), float64(c.attempted - ended), float64(left.stuck), float64(left.afterStale), float64(left.halfOpen),
-		mean, p50, p99, hmax, float64(c.synRetried), frac(c.synRetried, c.attempted),
-		float64(ctr.SynRetransmits), float64(ctr.SynAckRetransmits), float64(ctr.DataRetransmits),
-		float64(c.ghosts), float64(ctr.StaleSegments), float64(ctr.StaleBytes),
-		float64(ctr.TimeWaitAssassinations), float64(ctr.HalfOpenDetections),
-		float64(c.twPeak), float64(c.twServerPeak), float64(c.synrcvdPeak), float64(ctr.ListenOverflows),
-		float64(ctr.SynQueueDrops), float64(ctr.SynBacklogDrops), float64(ctr.CookiesSent), float64(ctr.CookiesValidated),
-		float64(ctr.CookiesFailed), float64(ctr.ChallengeACKs), float64(ctr.ResetsInSync), float64(c.attackSegs),
-		float64(ctr.SegsSent), float64(lost), float64(sim.Executed()),
-		sim.Now().Seconds(), math.NaN(),
+	v := metricValues{}
+	v.set("conns_attempted", float64(c.attempted))
+	v.set("conns_established", float64(established))
+	v.set("conns_closed", float64(c.outcomes[outcomeClosed]))
+	v.set("conns_refused", float64(c.outcomes[outcomeRefused]))
+	v.set("conns_timed_out", float64(c.outcomes[outcomeTimedOut]))
+	v.set("conns_reset", float64(c.outcomes[outcomeReset]))
+	v.set("conns_no_port", float64(c.outcomes[outcomeNoPort]))
+	v.set("conns_unfinished", float64(c.attempted-ended))
+	v.set("conns_stuck", float64(left.stuck))
+	v.set("stuck_after_stale", float64(left.afterStale))
+	v.set("half_open_at_end", float64(left.halfOpen))
+	v.set("handshake_mean_s", mean)
+	v.set("handshake_p50_s", p50)
+	v.set("handshake_p99_s", p99)
+	v.set("handshake_max_s", hmax)
+	v.set("conns_syn_retried", float64(c.synRetried))
+	v.set("syn_retried_frac", frac(c.synRetried, c.attempted))
+	v.set("syn_retransmits", float64(ctr.SynRetransmits))
+	v.set("synack_retransmits", float64(ctr.SynAckRetransmits))
+	v.set("data_retransmits", float64(ctr.DataRetransmits))
+	v.set("ghost_established", float64(c.ghosts))
+	v.set("stale_segments_accepted", float64(ctr.StaleSegments))
+	v.set("stale_bytes_accepted", float64(ctr.StaleBytes))
+	v.set("timewait_assassinations", float64(ctr.TimeWaitAssassinations))
+	v.set("half_open_detected", float64(ctr.HalfOpenDetections))
+	v.set("old_duplicate_resets", float64(ctr.OldDuplicateResets))
+	v.set("timewait_peak", float64(c.twPeak))
+	v.set("timewait_peak_server", float64(c.twServerPeak))
+	v.set("synrcvd_peak", float64(c.synrcvdPeak))
+	v.set("listen_overflows", float64(ctr.ListenOverflows))
+	v.set("syn_queue_drops", float64(ctr.SynQueueDrops))
+	v.set("syn_backlog_drops", float64(ctr.SynBacklogDrops))
+	v.set("cookies_sent", float64(ctr.CookiesSent))
+	v.set("cookies_validated", float64(ctr.CookiesValidated))
+	v.set("cookies_failed", float64(ctr.CookiesFailed))
+	v.set("challenge_acks", float64(ctr.ChallengeACKs))
+	v.set("resets_in_sync", float64(ctr.ResetsInSync))
+	v.set("attack_segments", float64(c.attackSegs))
+	v.set("segments_sent", float64(ctr.SegsSent))
+	v.set("segments_lost", float64(lost))
+	v.set("events", float64(sim.Executed()))
+	v.set("sim_time_s", sim.Now().Seconds())
+	v.set("wall_s", math.NaN()) // the caller measures it
+	return v.slice()
+}
+
+// metricIndex maps each metric's name to its runs.csv position.
+var metricIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, d := range metric.Table {
+		m[d.Name] = i
 	}
+	return m
+}()
+
+// metricValues are a run's metrics set by name, so that no value can land
+// in another metric's column.
+type metricValues map[string]float64
+
+// set records metric name's value; an unknown name is a bug.
+func (v metricValues) set(name string, x float64) {
+	if _, ok := metricIndex[name]; !ok {
+		panic("experiments: no metric " + name + " in the metric table")
+	}
+	v[name] = x
+}
+
+// slice returns the values in runs.csv order; a metric of the table left
+// unset is a bug.
+func (v metricValues) slice() []float64 {
+	out := make([]float64, len(metric.Table))
+	for i, d := range metric.Table {
+		x, ok := v[d.Name]
+		if !ok {
+			panic("experiments: metric " + d.Name + " was not computed")
+		}
+		out[i] = x
+	}
+	return out
 }
 
 // frac returns n/of, NaN when of is 0.

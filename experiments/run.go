@@ -280,8 +280,8 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 	if reason == engine.Drained && e.Stop.Time == 0 {
 		simTime = col.last
 	}
-	vals[len(vals)-2] = simTime.Seconds()
-	vals[len(vals)-1] = time.Since(wallStart).Seconds()
+	vals[metricIndex["sim_time_s"]] = simTime.Seconds()
+	vals[metricIndex["wall_s"]] = time.Since(wallStart).Seconds()
 	if occ != nil {
 		if err := writePart(parts, "timeseries", j, func(w io.Writer) error { return occ.write(w, j) }); err != nil {
 			return nil, err

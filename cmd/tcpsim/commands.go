@@ -89,6 +89,9 @@ func printSummary(w io.Writer, e *config.Experiment, out *sweep.Outcome, dir str
 		fmt.Fprintf(w, "  ghosts       %s established for no live client\n", num(est("ghost_established").Mean))
 		fmt.Fprintf(w, "  stale data   %s bytes of an earlier incarnation accepted\n", num(est("stale_bytes_accepted").Mean))
 		fmt.Fprintf(w, "  half-open    %s detected and reset\n", num(est("half_open_detected").Mean))
+		if v := est("old_duplicate_resets").Mean; v != 0 {
+			fmt.Fprintf(w, "  old SYNs     %s SYN-ACKs of old duplicate SYNs answered with a RST (RFC 9293 Figure 8)\n", num(v))
+		}
 		fmt.Fprintf(w, "  TIME-WAIT    %s assassinated, peak %s (%s on servers)\n", num(est("timewait_assassinations").Mean),
 			num(est("timewait_peak").Mean), num(est("timewait_peak_server").Mean))
 		fmt.Fprintf(w, "  handshake    mean %s of established connections; p99 %s (mean of the runs' p99s)\n",

@@ -89,10 +89,10 @@ func TestDocsMatchSchema(t *testing.T) {
 	}
 
 	plots := docSection(t, doc, "plots")
-	_, list, ok := strings.Cut(plots, "Metrics: ")
-	list, _, _ = strings.Cut(list, ".\n")
-	if got := strings.Fields(strings.ReplaceAll(list, ",", " ")); !ok || strings.Join(got, " ") != strings.Join(Metrics, " ") {
-		t.Errorf("%s: Metrics are %v, want %v", formatDoc, got, Metrics)
+	// The metric list lives in docs/metrics.md, made from the metric table
+	// (experiments/metric checks it); the format points there.
+	if !strings.Contains(plots, "Metrics: ") || !strings.Contains(plots, "(metrics.md)") {
+		t.Errorf("%s: the plots section should point to docs/metrics.md for the metric names", formatDoc)
 	}
 
 	tick := regexp.MustCompile("`([a-z_.]+)`")

@@ -57,7 +57,7 @@ func (d *decoder) validateReplications(r *Replications) {
 
 func (d *decoder) checkMetric(path, m string) {
 	if m != "" && !contains(Metrics, m) {
-		d.errorAt(path, "got %q, want a run metric%s; one of %s", clip(m), didYouMean(m, Metrics), strings.Join(Metrics, ", "))
+		d.errorAt(path, "got %q, want a run metric%s (docs/metrics.md lists all %d)", clip(m), didYouMean(m, Metrics), len(Metrics))
 	}
 }
 
