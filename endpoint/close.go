@@ -75,12 +75,11 @@ type twEntry struct {
 	key            uint64
 	inc, peer      Incarnation
 	expire         engine.Time
-	lastOOW        engine.Time
+	oow            oowLimiter
 	sndNxt, rcvNxt Seq
 	tsRecent       uint32
 	gen            uint32
 	tsOK           bool
-	oowSent        bool
 	live           bool
 }
 
@@ -241,15 +240,9 @@ func (tw *twTable) sendACK(e *twEntry, n Note) {
 
 // oowACK is tcb.oowACK for a remnant.
 func (tw *twTable) oowACK(e *twEntry, n Note) {
-	now := tw.s.sim.Now()
-	if d := tw.s.cfg.OOWAckInterval; d > 0 {
-		if e.oowSent && now.Sub(e.lastOOW) < d {
-			tw.s.ctr.ACKsThrottled++
-			return
-		}
-		e.oowSent, e.lastOOW = true, now
+	if e.oow.allow(tw.s.sim.Now(), tw.s.cfg.OOWAckInterval, &tw.s.ctr) {
+		tw.sendACK(e, n)
 	}
-	tw.sendACK(e, n)
 }
 
 // arrive is SEGMENT ARRIVES (RFC 9293 §3.10.7.4) for a connection in

@@ -217,15 +217,7 @@ func (t *tcb) oowACK(n Note) bool {
 // last_oow_ack_time): it reports whether an answer may go out now, and if
 // so records it. A refusal is counted in ACKsThrottled.
 func (t *tcb) oowAllowed() bool {
-	now := t.s.sim.Now()
-	if d := t.s.cfg.OOWAckInterval; d > 0 {
-		if t.oowSent && now.Sub(t.lastOOW) < d {
-			t.s.ctr.ACKsThrottled++
-			return false
-		}
-		t.oowSent, t.lastOOW = true, now
-	}
-	return true
+	return t.oow.allow(t.s.sim.Now(), t.s.cfg.OOWAckInterval, &t.s.ctr)
 }
 
 // ackAdvance sets SND.UNA to ack (SND.UNA < ack =< SND.NXT) and does what

@@ -141,7 +141,7 @@ func (t *tcb) synReceivedAck(seg *Segment) bool {
 		// The limiter on answers to unacceptable segments belonged to the
 		// request; the connection starts with its own (Linux's
 		// tcp_create_openreq_child clears last_oow_ack_time).
-		t.oowSent = false
+		t.oow = oowLimiter{}
 	}
 	// The ACK that synchronizes us names our peer better than the SYN did:
 	// the SYN may have been an old duplicate that a live client's own SYN

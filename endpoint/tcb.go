@@ -131,8 +131,7 @@ type tcb struct {
 	ackNow     bool // the pending ACK must not be delayed
 	unacked    int  // full segments received since our last ACK
 	kaProbes   int
-	oowSent    bool
-	lastOOW    engine.Time
+	oow        oowLimiter
 
 	timer   engine.Timer
 	timerFn func(engine.Time)
