@@ -61,6 +61,9 @@ func Check(e *config.Experiment) []config.Problem {
 			for _, p := range ps {
 				rel, words := linkField(p.Field, d.Spec)
 				prob := config.Problem{Path: base + rel, Msg: renamed(p.Msg, words)}
+				if j := d.Spec.Jitter; rel == ".jitter" && j.Dist == "uniform" && j.Min < 0 {
+					prob.Msg += fmt.Sprintf(" (jitter: %v is netem's spread, ±%v around the delay: want a delay of at least %v, or {dist: uniform, min: 0, max: %v} for a one-sided spread)", j.Max, j.Max, j.Max, j.Max)
+				}
 				if over != "" {
 					prob.Path, prob.Alt = over+rel, base+rel
 				}

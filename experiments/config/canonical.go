@@ -63,6 +63,10 @@ func canonical(v reflect.Value) any {
 			o = append(o, entry{r.Path, map[string]any{"from": r.From, "to": r.To, "steps": r.Steps, "scale": r.Scale}})
 		}
 		return o
+	case Dist:
+		if x.isSpread() {
+			return x.Max.String() // jitter: 30ms, which the file cannot write as a mapping
+		}
 	case Replications:
 		if x.Until == nil && x.Min == x.Max {
 			return x.Min

@@ -133,6 +133,18 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
+// nullMeansAbsent reports whether a null given for field f (key: or key: ~)
+// is decoded as if the key were not there: its default, its zero, or what
+// an overlay inherits. A pointer field takes the null itself (nil: not
+// given, which in an overlay also drops the shared value), and a required
+// field reports the null where it stands.
+func nullMeansAbsent(f fieldInfo, fv reflect.Value, n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return isNull(n) && !f.required && f.overlay == nil && fv.Kind() != reflect.Pointer
+}
+
 // describe names the kind of a node for messages: got a mapping, got "x".
 func describe(n *yaml.Node) string {
 	switch {
@@ -376,7 +388,11 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
 	for _, f := range fields {
 		fv := v.FieldByIndex(f.index)
 		p := joinPath(path, f.name)
-		if kv, ok := m[f.name]; ok {
+		kv, ok := m[f.name]
+		if ok && nullMeansAbsent(f, fv, kv.val) {
+			ok = false
+		}
+		if ok {
 			if f.overlay != nil {
 				base := v.FieldByIndex(f.overlay)
 				nv := reflect.New(base.Type())

@@ -94,8 +94,20 @@ func TestNormalizedKeepsZeros(t *testing.T) {
 			}},
 		{"markov4 p13 0", "links: [{between: [a, b], loss: {model: markov4, p13: 0}}]",
 			func(e *Experiment) bool { return e.Links[0].Loss.Model == "markov4" }},
-		{"constant jitter 0", "links: [{between: [a, b], jitter: 0}]",
+		{"jitter 0, a spread of nothing", "links: [{between: [a, b], jitter: 0}]",
+			func(e *Experiment) bool {
+				j := e.Links[0].Jitter
+				return j.Dist == "uniform" && j.Min == 0 && j.Max == 0
+			}},
+		{"constant jitter 0", "links: [{between: [a, b], jitter: {dist: constant, value: 0}}]",
 			func(e *Experiment) bool { return e.Links[0].Jitter.Dist == "constant" && e.Links[0].Jitter.Value == 0 }},
+		{"jitter spread", "links: [{between: [a, b], delay: 100ms, jitter: 30ms}]",
+			func(e *Experiment) bool {
+				j := e.Links[0].Jitter
+				return j.Dist == "uniform" && j.Min.D() == -30e6 && j.Max.D() == 30e6
+			}},
+		{"duplicate shorthand", "links: [{between: [a, b], duplicate: 1%}]",
+			func(e *Experiment) bool { d := e.Links[0].Duplicate; return d.P == 0.01 && d.Hold == nil }},
 		{"uniform from 0", "links: [{between: [a, b], jitter: {dist: uniform, min: 0, max: 1ms}}]",
 			func(e *Experiment) bool { return e.Links[0].Jitter.Min == 0 && e.Links[0].Jitter.Max.String() == "1ms" }},
 		{"normal mean 0", "links: [{between: [a, b], jitter: {dist: normal, mean: 0, stddev: 0}}]",

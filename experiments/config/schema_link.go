@@ -68,7 +68,8 @@ type LinkSpec struct {
 	Delay Duration `yaml:"delay"`
 	// Jitter adds a random delay per packet. Packets may overtake each other
 	// only if Reorder allows it; otherwise a packet never leaves before the
-	// one ahead of it.
+	// one ahead of it. A plain duration J is a spread, as netem's "delay D J"
+	// is: uniform within ±J of Delay (which must then be at least J).
 	Jitter *Dist `yaml:"jitter"`
 	// Rate is the serialization rate; 0 (default) is unlimited.
 	Rate Rate `yaml:"rate"`
@@ -80,7 +81,7 @@ type LinkSpec struct {
 	// Loss drops packets: a probability (Bernoulli) or a model.
 	Loss *Loss `yaml:"loss"`
 	// Duplicate delivers extra copies of packets, possibly much later (old
-	// duplicates).
+	// duplicates). A plain probability in the file means {p: ...}.
 	Duplicate *Duplicate `yaml:"duplicate"`
 	// Reorder lets packets overtake others.
 	Reorder *Reorder `yaml:"reorder"`
@@ -170,7 +171,10 @@ func (l *Loss) decodeNode(d *decoder, n *yaml.Node, path string) {
 }
 
 // Dist is a distribution of durations: a plain duration in the file means
-// {dist: constant, value: ...}.
+// {dist: constant, value: ...}, except for a link's jitter, where a plain
+// duration J means what netem's "delay D J" does, a spread: uniform on
+// [-J, J) around the delay, held as {dist: uniform, min: -J, max: J} (the
+// one place a negative duration appears; the file cannot write one).
 type Dist struct {
 	// Dist names the distribution: constant (Value), uniform (Min, Max),
 	// normal (Mean, Stddev; draws below 0 are redrawn), exponential (Mean),
@@ -218,6 +222,10 @@ func (x *Dist) decodeNode(d *decoder, n *yaml.Node, path string) {
 			d.errorf(n, path, "%s, or a mapping {dist: constant|uniform|normal|exponential|pareto|lognormal|empirical, ...}", err)
 			return
 		}
+		if isJitter(path) {
+			*x = spread(v)
+			return
+		}
 		*x = Dist{Dist: "constant", Value: v}
 		return
 	}
@@ -226,6 +234,19 @@ func (x *Dist) decodeNode(d *decoder, n *yaml.Node, path string) {
 		d.modelParams(n, path, "dist", x.Dist, distParams[x.Dist])
 	}
 }
+
+// isJitter reports whether path is a link's jitter (links[0].jitter,
+// links[0].forward.jitter), where a plain duration is a spread.
+func isJitter(path string) bool { return strings.HasSuffix(path, ".jitter") }
+
+// spread is netem's jitter J: uniform within ±J of the delay. A user who
+// knows netem writes "jitter: 30ms" for "delay 100ms 30ms"; a constant
+// would have added 30 ms to every packet and varied nothing.
+func spread(j Duration) Dist { return Dist{Dist: "uniform", Min: -j, Max: j} }
+
+// isSpread reports whether x is a spread, which the normalized form writes
+// back as the plain duration the file gave.
+func (x Dist) isSpread() bool { return x.Dist == "uniform" && x.Min < 0 && x.Min == -x.Max }
 
 // modelParams checks that a model's mapping gives its required parameters and
 // no parameter of another model.
@@ -259,13 +280,29 @@ func (d *decoder) knownParam(k string) bool {
 }
 
 // Duplicate delivers a copy of a packet with probability P, Hold after the
-// original (default: immediately after it).
+// original (default: immediately after it). A plain probability in the file
+// (duplicate: 1%, as netem's "duplicate 1%") means {p: ...}.
 type Duplicate struct {
 	// P is the probability that a packet is duplicated. Required.
 	P Prob `yaml:"p" cfg:"required"`
 	// Hold is how much later than the original the copy arrives; long holds
 	// make old duplicates that can meet a later incarnation.
 	Hold *Dist `yaml:"hold"`
+}
+
+type duplicateFields Duplicate
+
+func (x *Duplicate) decodeNode(d *decoder, n *yaml.Node, path string) {
+	if n.Kind == yaml.ScalarNode && !isNull(n) {
+		p, err := ParseProb(strings.TrimSpace(n.Value))
+		if err != nil {
+			d.errorf(n, path, "%s, or a mapping {p, hold}", err)
+			return
+		}
+		*x = Duplicate{P: p}
+		return
+	}
+	d.structure(n, reflectValue((*duplicateFields)(x)), path)
 }
 
 // Reorder delays a packet so that later ones overtake it: with probability P,

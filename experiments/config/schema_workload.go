@@ -82,10 +82,14 @@ func (a *Arrivals) decodeNode(d *decoder, n *yaml.Node, path string) {
 
 // exactlyOne reports a mapping that does not give exactly one of keys.
 func (d *decoder) exactlyOne(n *yaml.Node, path string, keys ...string) []string {
-	order, _ := d.mapping(n, path)
+	order, m := d.mapping(n, path)
 	var given []string
 	for _, k := range order {
-		if contains(keys, k) {
+		v := m[k].val
+		if v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		if contains(keys, k) && !isNull(v) { // a null is not given
 			given = append(given, k)
 		}
 	}
