@@ -17,8 +17,8 @@ import (
 // magnitude, not to predict a run.
 const (
 	eventsPerConn      = 20
-	bytesPerConn       = 400  // connection record, TCBs while live, metrics
-	bytesPerConnRecord = 1500 // with record.connections: state paths, then the part file
+	bytesPerConn       = 400 // connection record, TCBs while live, metrics
+	bytesPerConnRecord = 300 // with record.connections: state paths until the row is written
 	bytesPerConnRow    = 360  // one connections.csv row
 	bytesPerSample     = 8 + 8*int64(endpoint.NumStates)
 	bytesPerSampleRow  = 40
@@ -31,6 +31,12 @@ const (
 	// settleTime is how long a run goes on after its last arrival, for
 	// the occupancy samples: closings and TIME-WAIT.
 	settleTime = 5 * time.Minute
+	// lingerTime is how long a connection's record outlives its
+	// TIME-WAIT, roughly: the connection itself, retransmissions. A run
+	// keeps a connection's record (and its TCBs) only while it lives, so
+	// a steady open-loop workload keeps about rate × (TIME-WAIT +
+	// lingerTime) of them, however many it makes (issue 17).
+	lingerTime = time.Minute
 )
 
 // Estimate is the predicted cost of running an experiment: events, peak
@@ -138,8 +144,15 @@ func pointCost(e *config.Experiment) (mem term, res []term, events float64) {
 			per += bytesPerConnRecord
 			res = append(res, term{n * bytesPerConnRow, path, ""})
 		}
-		connTerms = append(connTerms, term{n * per, path,
-			fmt.Sprintf("%.3g connections in one run, each kept until the run ends", n)})
+		kept, why := n, fmt.Sprintf("%.3g connections in one run", n)
+		if rate := arrivalRate(w); rate > 0 {
+			keep := lingerTime + max(timeWait(e, w.Client), timeWait(e, w.Server.Host))
+			if k := rate * keep.Seconds(); k < n {
+				kept, why = k, fmt.Sprintf("%.3g connections alive at once (%.3g/s, each kept through TIME-WAIT and %v more)",
+					k, rate, lingerTime)
+			}
+		}
+		connTerms = append(connTerms, term{kept * per, path, why})
 	}
 	events = conns * eventsPerConn
 	var copyTerms []term
@@ -179,6 +192,30 @@ func pointCost(e *config.Experiment) (mem term, res []term, events float64) {
 	}
 	b.v = total
 	return b, res, events
+}
+
+// arrivalRate returns an open-loop workload's arrivals per second (0 for
+// closed loops and scripted times).
+func arrivalRate(w config.Workload) float64 {
+	switch a := w.Arrivals; {
+	case a.Poisson != nil:
+		return float64(*a.Poisson)
+	case a.Interval != nil && *a.Interval > 0:
+		return 1 / time.Duration(*a.Interval).Seconds()
+	}
+	return 0
+}
+
+// timeWait returns the TIME-WAIT length of the named host (0 if unknown).
+func timeWait(e *config.Experiment, host string) time.Duration {
+	for _, h := range e.Hosts {
+		if h.Name == host {
+			if cfg, err := tcpConfig(h); err == nil {
+				return max(cfg.TimeWaitDuration(), 0)
+			}
+		}
+	}
+	return 0
 }
 
 // workloadConns estimates a workload's connections in one run, the field

@@ -84,10 +84,23 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	}
 	var warnMu sync.Mutex
 	warned := 0
+	// cut lists the runs that a stop limit ended with work left, for the
+	// console and manifest.json.
+	var cut []cutWarning
 	fn := func(ctx context.Context, j sweep.Job) ([]float64, error) {
 		res, err := simulateRun(ctx, points[j.Point].Exp, j, parts, nil)
 		if err != nil {
 			return nil, err
+		}
+		if res.cut != "" {
+			warnMu.Lock()
+			cut = append(cut, cutWarning{j.Index, fmt.Sprintf("run %d (point %d, replication %d) %s", j.Index, j.Point, j.Replication, res.cut)})
+			if opts.Warnings != nil && len(cut) <= maxStuckWarnings {
+				fmt.Fprintf(opts.Warnings, "warning: %s\n", cut[len(cut)-1].msg)
+			} else if opts.Warnings != nil && len(cut) == maxStuckWarnings+1 {
+				fmt.Fprintln(opts.Warnings, "warning: more runs ended by stop.max_time or stop.events with their workloads unfinished; manifest.json lists them")
+			}
+			warnMu.Unlock()
 		}
 		if res.stuckTotal > 0 && opts.Warnings != nil {
 			warnMu.Lock()
@@ -116,6 +129,16 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 		// The tables are gathered before the final manifest, which records
 		// their digests for merge.
 		Tables: tables,
+		Warnings: func() []string {
+			warnMu.Lock()
+			defer warnMu.Unlock()
+			slices.SortFunc(cut, func(a, b cutWarning) int { return a.run - b.run })
+			msgs := make([]string, len(cut))
+			for i, c := range cut {
+				msgs[i] = c.msg
+			}
+			return msgs
+		},
 		Gather: func(runs *results.Runs) error {
 			for _, kind := range tablesAsked(e) {
 				if err := gatherParts(opts.Dir, kind, columnsOf(kind, occupancyStates(e)), runs); err != nil {
@@ -135,6 +158,12 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 		_, err = recordTraces(ctx, e, opts.Dir, out.Runs)
 	}
 	return out, err
+}
+
+// cutWarning is a run's warning that a stop limit ended it early.
+type cutWarning struct {
+	run int
+	msg string
 }
 
 // maxStuckWarnings is how many runs' stuck connections Run describes
@@ -194,6 +223,10 @@ type runResult struct {
 	// stuckTotal.
 	stuck      []string
 	stuckTotal int
+	// cut says what the workloads left undone when stop.max_time or
+	// stop.events ended the run ("" if it ended otherwise or nothing was
+	// left).
+	cut string
 }
 
 // simulateRun is simulate, also returning the stuck connections it found.
@@ -282,6 +315,10 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 	}
 	vals[metricIndex["sim_time_s"]] = simTime.Seconds()
 	vals[metricIndex["wall_s"]] = time.Since(wallStart).Seconds()
+	res := &runResult{values: vals, stuck: left.named, stuckTotal: left.stuck}
+	if reason == engine.EventLimit || reason == engine.TimeLimit && e.Stop.Time == 0 {
+		res.cut = cutShort(reason, e, sim.Now(), col, ws)
+	}
 	if occ != nil {
 		if err := writePart(parts, "timeseries", j, func(w io.Writer) error { return occ.write(w, j) }); err != nil {
 			return nil, err
@@ -292,7 +329,51 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 			return nil, err
 		}
 	}
-	return &runResult{values: vals, stuck: left.named, stuckTotal: left.stuck}, nil
+	return res, nil
+}
+
+// cutShort describes what a run that stop.max_time or stop.events ended
+// left undone: connections its workloads had still to open, and
+// connections still open that their script would close. "" if none.
+func cutShort(reason engine.StopReason, e *config.Experiment, now engine.Time, col *collector, ws []*workload) string {
+	toOpen, open, more := 0, 0, false
+	for _, w := range ws {
+		if w.more(now) {
+			if w.spec.Count > 0 {
+				toOpen += int(w.spec.Count) - w.opened
+			} else {
+				more = true
+			}
+		}
+		if w.spec.Connection.Close == "none" {
+			continue // kept open on purpose
+		}
+		st := col.workloadStats(w.idx)
+		open += st.attempted
+		for _, o := range outcomes[:len(outcomes)-1] {
+			open -= st.outcomes[o]
+		}
+	}
+	if toOpen == 0 && open == 0 && !more {
+		return ""
+	}
+	var undone []string
+	switch {
+	case toOpen > 0:
+		undone = append(undone, fmt.Sprintf("%d connection(s) still to open", toOpen))
+	case more:
+		undone = append(undone, "more connections to open")
+	}
+	if open > 0 {
+		undone = append(undone, fmt.Sprintf("%d still open (conns_unfinished)", open))
+	}
+	limit := "stop.max_time"
+	why := fmt.Sprintf("%s (%v of simulated time)", limit, time.Duration(e.Stop.MaxTime))
+	if reason == engine.EventLimit {
+		limit = "stop.events"
+		why = fmt.Sprintf("%s (%d events)", limit, e.Stop.Events)
+	}
+	return fmt.Sprintf("ended at %s with its workloads unfinished: %s; raise %s", why, strings.Join(undone, ", "), limit)
 }
 
 // runLoop runs the simulation until it ends (see stop in the experiment

@@ -48,6 +48,10 @@ type Manifest struct {
 	// Files holds, once Complete, the digest of each result file (runs.csv,
 	// summary.csv and the tables), by name.
 	Files map[string]FileDigest `json:"files,omitempty"`
+	// Warnings are problems with runs that did not make them fail: runs
+	// that stop.max_time or stop.events ended before their workloads were
+	// done, say.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Write writes the manifest as indented JSON.

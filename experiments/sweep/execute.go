@@ -75,6 +75,9 @@ type Options struct {
 	// digests when the directory is complete.
 	Tables []string
 	Gather func(runs *results.Runs) error
+	// Warnings, if set, gives the lines the final manifest.json records
+	// under warnings (runs a stop limit cut short, say).
+	Warnings func() []string
 }
 
 // Outcome tells what Execute did.
@@ -247,6 +250,9 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	man.Runs = out.Total
 	man.RunsDone = len(table.Rows)
 	man.Finished = opts.Now().UTC().Format(time.RFC3339)
+	if opts.Warnings != nil {
+		man.Warnings = opts.Warnings()
+	}
 	if err := writeTables(opts.Dir, table, out.Summary); err != nil {
 		return out, err
 	}
