@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -57,6 +58,36 @@ type attacker struct {
 	victim *workload
 	guess  endpoint.Seq
 	step   uint32
+}
+
+// startWorkloads creates and starts every workload of a run: the
+// connection workloads first, sharing a listener per server host and port,
+// then the attackers, which may aim at their connections. It returns the
+// connection workloads (the injector restarts their listeners after a
+// reboot).
+func startWorkloads(e *config.Experiment, net *topology.Network, col *collector, streams engine.Streams) ([]*workload, error) {
+	var ws []*workload
+	shared := listeners{}
+	for i, spec := range e.Workloads {
+		if isAttacker(spec) {
+			continue
+		}
+		w, err := newWorkload(i, spec, net, col, streams)
+		if err != nil {
+			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
+		}
+		w.shared = shared
+		if err := w.start(); err != nil {
+			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
+		}
+		ws = append(ws, w)
+	}
+	for i, spec := range e.Workloads {
+		if isAttacker(spec) {
+			newAttacker(i, spec, net, col, streams, ws).start()
+		}
+	}
+	return ws, nil
 }
 
 func newAttacker(idx int, spec config.Workload, net *topology.Network, col *collector, streams engine.Streams, ws []*workload) *attacker {

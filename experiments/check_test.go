@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -22,17 +21,8 @@ func builds(e *config.Experiment) error {
 	if err != nil {
 		return err
 	}
-	col := newCollector(false)
-	for i, spec := range e.Workloads {
-		w, err := newWorkload(i, spec, net, col, streams)
-		if err != nil {
-			return fmt.Errorf("workload %s: %w", spec.Name, err)
-		}
-		if err := w.start(); err != nil {
-			return fmt.Errorf("workload %s: %w", spec.Name, err)
-		}
-	}
-	return nil
+	_, err = startWorkloads(e, net, newCollector(false), streams)
+	return err
 }
 
 // mutations are --set overrides a user might write, at boundary and

@@ -183,6 +183,9 @@ func numeric(v string) (float64, bool) {
 	if dur, err := config.ParseDuration(v); err == nil {
 		return time.Duration(dur).Seconds(), true
 	}
+	if r, err := config.ParseArrivalRate(v); err == nil {
+		return float64(r), true // per second
+	}
 	return 0, false
 }
 
@@ -312,6 +315,13 @@ func (d *resultData) metricFigure(p config.Plot) (*plots.Figure, error) {
 			}
 			opt.Analytic = append(opt.Analytic, plots.Analytic{Name: name, F: curve})
 		}
+	}
+	if d.exp != nil && names == nil {
+		firsts := make([]int, len(series))
+		for i, s := range series {
+			firsts[i] = firstPoint[s.Name]
+		}
+		opt.Analytic = append(opt.Analytic, attackModels(p.Metric, p.X, d.exp.Points(), firsts)...)
 	}
 	return plots.Sweep(series, opt)
 }

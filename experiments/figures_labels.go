@@ -27,7 +27,8 @@ type metricInfo struct {
 }
 
 // metricUnits maps the metric table's units to the figures'.
-var metricUnits = map[metric.Unit]plots.Unit{metric.Count: plots.Count, metric.Bytes: plots.Bytes, metric.Seconds: plots.Seconds}
+var metricUnits = map[metric.Unit]plots.Unit{metric.Count: plots.Count, metric.Bytes: plots.Bytes, metric.Seconds: plots.Seconds,
+	metric.Fraction: plots.Fraction}
 
 // metricOf returns how to show metric m: the metric table's label, with
 // "per run" after a metric that sums over the run ("Ghost connections per
@@ -82,7 +83,11 @@ var paramPatterns = []struct {
 	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.profile$`), paramInfo{"TCP profile", plots.NoUnit}},
 	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.isn$`), paramInfo{"ISN generator", plots.NoUnit}},
 	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.syn_rto_initial$`), paramInfo{"Initial SYN timeout", plots.Seconds}},
+	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.backlog\.syncookies$`), paramInfo{"SYN cookies", plots.NoUnit}},
+	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.backlog\.syn_queue$`), paramInfo{"SYN queue", plots.Count}},
 	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.backlog(?:\.\w+)?$`), paramInfo{"Listen backlog", plots.Count}},
+	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.challenge_ack$`), paramInfo{"RFC 5961", plots.NoUnit}},
+	{regexp.MustCompile(`^hosts\[\d+\]\.tcp\.rcv_window$`), paramInfo{"RCV.WND", plots.Bytes}},
 	{regexp.MustCompile(`^workloads\[\d+\]\.count$`), paramInfo{"Connections", plots.Count}},
 	{regexp.MustCompile(`^workloads\[\d+\]\.arrivals\.poisson$`), paramInfo{"Arrival rate", plots.NoUnit}},
 	{regexp.MustCompile(`^workloads\[\d+\]\.arrivals\.interval$`), paramInfo{"Time between connections", plots.Seconds}},

@@ -250,26 +250,9 @@ func simulateRun(ctx context.Context, e *config.Experiment, j sweep.Job, parts s
 	for _, h := range net.Hosts() {
 		h.Stack.SetObserver(obs)
 	}
-	var ws []*workload
-	shared := listeners{}
-	for i, spec := range e.Workloads {
-		if isAttacker(spec) {
-			continue
-		}
-		w, err := newWorkload(i, spec, net, col, streams)
-		if err != nil {
-			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
-		}
-		w.shared = shared
-		if err := w.start(); err != nil {
-			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
-		}
-		ws = append(ws, w)
-	}
-	for i, spec := range e.Workloads {
-		if isAttacker(spec) {
-			newAttacker(i, spec, net, col, streams, ws).start()
-		}
+	ws, err := startWorkloads(e, net, col, streams)
+	if err != nil {
+		return nil, err
 	}
 	for _, w := range ws {
 		col.servers[w.server.Addr] = true

@@ -11,6 +11,8 @@ const (
 	Bytes
 	// Seconds is simulated (or, for wall_s, real) time in seconds.
 	Seconds
+	// Fraction is a ratio between 0 and 1.
+	Fraction
 )
 
 // Symbol returns the unit's symbol for axis labels: "" for counts.
@@ -70,7 +72,8 @@ var Table = []Def{
 	{"handshake_p99_s", Seconds, "99th-percentile handshake time", "the run's 99th percentile (nearest rank); summary.csv averages the runs' percentiles, which is not the percentile of all runs pooled", "nearest-rank percentile of the run's established connections", false},
 	{"handshake_max_s", Seconds, "Longest handshake time", "the run's longest handshake", "max over established connections", false},
 	{"conns_syn_retried", Count, "Attempts whose SYN was resent", "attempts that sent their SYN more than once: on loss-free links, those whose first SYN a full SYN queue dropped", "sum", false},
-	{"syn_retried_frac", Count, "Fraction of SYNs resent", "conns_syn_retried / conns_attempted: on loss-free links the chance that a SYN finds the SYN queue full (Erlang's loss formula B(K, λT) under a Poisson flood)", "ratio of the run's sums", false},
+	{"syn_retried_frac", Fraction, "Fraction of SYNs resent", "conns_syn_retried / conns_attempted: on loss-free links the chance that a SYN finds the SYN queue full (Erlang's loss formula B(K, λT) under a Poisson flood)", "ratio of the run's sums", false},
+	{"reset_frac", Fraction, "Fraction of attempts reset", "conns_reset / conns_attempted: with one victim connection per run (blind-reset, blind-syn), 1 when a blind attacker killed it, so its mean over the runs is the kill probability", "ratio of the run's sums", false},
 	{"syn_retransmits", Count, "SYN retransmissions", "SYNs sent again by every host", "sum", false},
 	{"synack_retransmits", Count, "SYN-ACK retransmissions", "SYN-ACKs sent again by every host", "sum", false},
 	{"data_retransmits", Count, "Data and FIN retransmissions", "data and FIN segments sent again by every host", "sum", false},
