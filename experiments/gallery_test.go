@@ -119,8 +119,10 @@ disagree, and ` + "`go test ./experiments -run TestGallery -update`" + ` runs th
 			fmt.Fprintf(&b, "\n## %s\n", p.file)
 			last = p.file
 		}
-		fmt.Fprintf(&b, "\n### %s\n\n![%s, %s](figures/%s)\n\n```yaml\nplots:\n  %s```\n",
-			p.plot.Name, p.file, p.plot.Name, p.image(), strings.ReplaceAll(strings.TrimSuffix(p.yaml, "\n"), "\n", "\n  ")+"\n")
+		// The marker makes cmd/tcpsim's TestDocExamples validate the block
+		// over its catalog file.
+		fmt.Fprintf(&b, "\n### %s\n\n![%s, %s](figures/%s)\n\n<!-- fragment of experiments/catalog/%s.yaml -->\n```yaml\nplots:\n  %s```\n",
+			p.plot.Name, p.file, p.plot.Name, p.image(), p.file, strings.ReplaceAll(strings.TrimSuffix(p.yaml, "\n"), "\n", "\n  ")+"\n")
 	}
 	return b.String()
 }
