@@ -11,12 +11,17 @@ import (
 // grows at half full and shrinks at an eighth, so its size follows the
 // live connections, not every incarnation a run ever made (a slice indexed
 // by incarnation cost 8 bytes per incarnation: 1.6 GB at 10^8
-// connections), and a lookup touches one or two cache lines instead of a
-// Go map's group and control words.
+// connections), and a lookup usually reads one cache line.
 type recTable struct {
-	keys []endpoint.Incarnation // 0: empty slot
-	vals []*connRecord
-	n    int
+	e []recEntry
+	n int
+}
+
+// recEntry is one slot of a recTable: key and value side by side, so that
+// a lookup reads one cache line. inc 0 marks an empty slot.
+type recEntry struct {
+	inc endpoint.Incarnation
+	r   *connRecord
 }
 
 // minRecTable is the smallest size of a recTable's arrays.
@@ -26,18 +31,18 @@ const minRecTable = 64
 func (t *recTable) home(inc endpoint.Incarnation) int {
 	// Fibonacci hashing: incarnations are consecutive, so multiply to
 	// spread them, and take the top bits.
-	return int((uint64(inc) * 0x9e3779b97f4a7c15) >> 32 & uint64(len(t.keys)-1))
+	return int((uint64(inc) * 0x9e3779b97f4a7c15) >> 32 & uint64(len(t.e)-1))
 }
 
 func (t *recTable) get(inc endpoint.Incarnation) *connRecord {
-	if len(t.keys) == 0 || inc == 0 {
+	if len(t.e) == 0 || inc == 0 {
 		return nil
 	}
-	mask := len(t.keys) - 1
+	mask := len(t.e) - 1
 	for i := t.home(inc); ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		switch t.e[i].inc {
 		case inc:
-			return t.vals[i]
+			return t.e[i].r
 		case 0:
 			return nil
 		}
@@ -53,56 +58,56 @@ func (t *recTable) set(inc endpoint.Incarnation, r *connRecord) {
 		t.del(inc)
 		return
 	}
-	if 2*(t.n+1) > len(t.keys) {
-		t.resize(max(minRecTable, 2*len(t.keys)))
+	if 2*(t.n+1) > len(t.e) {
+		t.resize(max(minRecTable, 2*len(t.e)))
 	}
-	mask := len(t.keys) - 1
+	mask := len(t.e) - 1
 	i := t.home(inc)
-	for t.keys[i] != 0 && t.keys[i] != inc {
+	for t.e[i].inc != 0 && t.e[i].inc != inc {
 		i = (i + 1) & mask
 	}
-	if t.keys[i] == 0 {
+	if t.e[i].inc == 0 {
 		t.n++
 	}
-	t.keys[i], t.vals[i] = inc, r
+	t.e[i] = recEntry{inc, r}
 }
 
 // del removes inc, shifting later members of its cluster back so that
 // no tombstones are needed (Knuth's Algorithm R).
 func (t *recTable) del(inc endpoint.Incarnation) {
-	if len(t.keys) == 0 {
+	if len(t.e) == 0 {
 		return
 	}
-	mask := len(t.keys) - 1
+	mask := len(t.e) - 1
 	i := t.home(inc)
-	for t.keys[i] != inc {
-		if t.keys[i] == 0 {
+	for t.e[i].inc != inc {
+		if t.e[i].inc == 0 {
 			return
 		}
 		i = (i + 1) & mask
 	}
-	for j := (i + 1) & mask; t.keys[j] != 0; j = (j + 1) & mask {
-		h := t.home(t.keys[j])
+	for j := (i + 1) & mask; t.e[j].inc != 0; j = (j + 1) & mask {
+		h := t.home(t.e[j].inc)
 		// Move j's entry into the hole at i unless its home lies
 		// cyclically in (i, j].
 		if (j > i && (h <= i || h > j)) || (j < i && h <= i && h > j) {
-			t.keys[i], t.vals[i] = t.keys[j], t.vals[j]
+			t.e[i] = t.e[j]
 			i = j
 		}
 	}
-	t.keys[i], t.vals[i] = 0, nil
+	t.e[i] = recEntry{}
 	t.n--
-	if len(t.keys) > minRecTable && 8*t.n < len(t.keys) {
-		t.resize(len(t.keys) / 2)
+	if len(t.e) > minRecTable && 8*t.n < len(t.e) {
+		t.resize(len(t.e) / 2)
 	}
 }
 
 func (t *recTable) resize(size int) {
-	keys, vals := t.keys, t.vals
-	t.keys, t.vals, t.n = make([]endpoint.Incarnation, size), make([]*connRecord, size), 0
-	for i, k := range keys {
-		if k != 0 {
-			t.set(k, vals[i])
+	old := t.e
+	t.e, t.n = make([]recEntry, size), 0
+	for _, x := range old {
+		if x.inc != 0 {
+			t.set(x.inc, x.r)
 		}
 	}
 }
