@@ -19,7 +19,7 @@ const (
 	eventsPerConn      = 20
 	bytesPerConn       = 400 // connection record, TCBs while live, metrics
 	bytesPerConnRecord = 300 // with record.connections: state paths until the row is written
-	bytesPerConnRow    = 360  // one connections.csv row
+	bytesPerConnRow    = 360 // one connections.csv row
 	bytesPerSample     = 8 + 8*int64(endpoint.NumStates)
 	bytesPerSampleRow  = 40
 	bytesPerCopy       = 200 // a replayed segment waiting in the event queue
