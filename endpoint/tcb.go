@@ -189,6 +189,9 @@ type Status struct {
 	SRTT, RTO time.Duration
 	// ISS and IRS are the initial sequence numbers.
 	ISS, IRS Seq
+	// SndUna, SndNxt and RcvNxt are SND.UNA, SND.NXT and RCV.NXT (RFC 9293
+	// §3.3.1), for experiments that craft segments relative to them.
+	SndUna, SndNxt, RcvNxt Seq
 }
 
 // Status returns the connection's status; ok is false (RFC 9293: "error:
@@ -203,6 +206,7 @@ func (c Conn) Status() (st Status, ok bool) {
 		SendWindow: t.sndWnd, RecvWindow: t.rcvWnd,
 		Queued: t.queued, Sent: t.sent, Acked: t.acked, Received: t.rcvd,
 		SRTT: t.srtt, RTO: t.rto, ISS: t.iss, IRS: t.irs,
+		SndUna: t.sndUna, SndNxt: t.sndNxt, RcvNxt: t.rcvNxt,
 	}, true
 }
 

@@ -20,6 +20,7 @@ const (
 	injLinkDown
 	injLinkUp
 	injReplay
+	injCraft
 )
 
 // injector carries out an experiment's injections: it drops or replays
@@ -61,6 +62,8 @@ func newInjector(net *topology.Network, col *collector, specs []config.Injection
 			case s.Crash.RebootAt != nil:
 				in.sim.Schedule(engine.FromDuration(time.Duration(*s.Crash.RebootAt)), in.id, uint64(i)<<3|injReboot)
 			}
+		case s.Segment != nil:
+			in.setupCrafted(uint64(i), s.Segment)
 		case s.Link != nil:
 			in.sim.Schedule(engine.FromDuration(time.Duration(s.Link.Down)), in.id, uint64(i)<<3|injLinkDown)
 			if s.Link.Up > s.Link.Down {
@@ -105,6 +108,8 @@ func (in *injector) HandleEvent(now engine.Time, arg uint64) {
 				}
 			}
 		}
+	case injCraft:
+		in.craft(now, i)
 	case injReplay:
 		p := in.replays[i]
 		in.replays[i] = topology.Packet{}

@@ -108,6 +108,9 @@ type collector struct {
 	perW []workloadStats
 	// attackSegs counts the segments attacker workloads sent.
 	attackSegs int
+	// stateHook, if set, sees every state change of a connection the run
+	// keeps a record of (crafted injections time themselves by it).
+	stateHook func(r *connRecord, inc endpoint.Incarnation, to endpoint.State, now engine.Time)
 }
 
 func newCollector(recordPaths bool) *collector {
@@ -205,6 +208,9 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 	}
 	if r == nil {
 		return
+	}
+	if c.stateHook != nil {
+		c.stateHook(r, inc, e.To, e.Time)
 	}
 	// An end that synchronized with another incarnation than the
 	// attempt's other end (an old duplicate completed its handshake).

@@ -142,7 +142,8 @@ type Listen struct {
 	Refuse bool `yaml:"refuse"`
 }
 
-// Injection is one scripted fault: exactly one of Replay, Drop, Crash, Link.
+// Injection is one scripted fault: exactly one of Replay, Drop, Crash,
+// Link, Segment.
 type Injection struct {
 	// Name labels the injection in traces; default "i0", "i1", ...
 	Name string `yaml:"name"`
@@ -154,9 +155,12 @@ type Injection struct {
 	Crash *Crash `yaml:"crash"`
 	// Link takes a link down and up.
 	Link *LinkEvent `yaml:"link"`
+	// Segment delivers a crafted segment into a live connection
+	// (schema_crafted.go).
+	Segment *Crafted `yaml:"segment"`
 }
 
-// Kind returns which fault is set: replay, drop, crash or link.
+// Kind returns which fault is set: replay, drop, crash, link or segment.
 func (i *Injection) Kind() string {
 	switch {
 	case i.Replay != nil:
@@ -167,6 +171,8 @@ func (i *Injection) Kind() string {
 		return "crash"
 	case i.Link != nil:
 		return "link"
+	case i.Segment != nil:
+		return "segment"
 	}
 	return ""
 }
@@ -176,7 +182,7 @@ type injectionFields Injection
 func (i *Injection) decodeNode(d *decoder, n *yaml.Node, path string) {
 	d.structure(n, reflectValue((*injectionFields)(i)), path)
 	if n.Kind == yaml.MappingNode {
-		d.exactlyOne(n, path, "replay", "drop", "crash", "link")
+		d.exactlyOne(n, path, "replay", "drop", "crash", "link", "segment")
 	}
 }
 

@@ -30,6 +30,7 @@ func (d *decoder) validate(e *Experiment, swept map[string]bool) {
 	workloads := d.validateWorkloads(e.Workloads, hosts, links)
 	d.validateAttacks(e.Workloads, e.Hosts)
 	d.validateInjections(e.Injections, hosts, workloads, links)
+	d.validateCraftedAll(e.Injections, e.Workloads)
 	if o := e.Record.Occupancy; o != nil && o.Interval == 0 {
 		d.errorAt("record.occupancy.interval", "got 0, want a sampling interval above 0")
 	}
