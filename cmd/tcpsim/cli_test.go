@@ -138,7 +138,7 @@ func TestStdinExperiment(t *testing.T) {
 	dir := t.TempDir()
 	broken := strings.Replace(tinyExperiment, "count: 4", "count: four", 1)
 	for _, tc := range []cliCase{
-		{name: "validate", args: []string{"validate", "-"}, stdin: tinyExperiment, out: []string{`-: ok: experiment "tiny"`}},
+		{name: "validate", args: []string{"validate", "-"}, stdin: tinyExperiment, out: []string{`stdin: ok: experiment "tiny"`}},
 		{name: "validate broken", args: []string{"validate", "-"}, stdin: broken, code: exitUsage, err: []string{"stdin:6:", "workloads[0].count"}},
 		{name: "validate set", args: []string{"validate", "-", "--set", "replications=0"}, stdin: tinyExperiment, code: exitUsage, err: []string{"--set:1:14: replications"}},
 		{name: "run", args: []string{"run", "-", "-o", filepath.Join(dir, "r"), "--quiet"}, stdin: tinyExperiment, out: []string{"results: " + filepath.Join(dir, "r") + " (4 runs)"}},

@@ -18,6 +18,14 @@ var stdin io.Reader = os.Stdin
 // stdinName names standard input in error messages (stdin:3:5: ...).
 const stdinName = "stdin"
 
+// fileName is how messages name a file argument: "-" is stdin.
+func fileName(arg string) string {
+	if arg == "-" {
+		return stdinName
+	}
+	return arg
+}
+
 // badPath reports whether err says that a path the user gave cannot be
 // used as asked: no permission, a read-only file system, a file where a
 // directory must be or the other way round, or a missing parent. Those

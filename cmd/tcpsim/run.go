@@ -36,12 +36,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	est := experiments.EstimateCost(e, workersOf(*jobs), 1)
 	if err := est.Check(maxMem.limit, maxMem.from); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", pos[0], err)
+		fmt.Fprintf(stderr, "%s: %v\n", fileName(pos[0]), err)
 		return exitUsage
 	}
 	pts := len(e.Points())
 	fmt.Fprintf(stdout, "%s: ok: experiment %q, %d hosts, %d links, %d workloads; %d sweep points × %s replications\n",
-		pos[0], e.Name, len(e.Hosts), len(e.Links), len(e.Workloads), pts, e.Replications)
+		fileName(pos[0]), e.Name, len(e.Hosts), len(e.Links), len(e.Workloads), pts, e.Replications)
 	fmt.Fprintf(stdout, "estimate: %s\n", est)
 	return 0
 }
@@ -101,7 +101,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	est := experiments.EstimateCost(e, workersOf(*jobs), nShards)
 	if err := est.Check(maxMem.limit, maxMem.from); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", pos[0], err)
+		fmt.Fprintf(stderr, "%s: %v\n", fileName(pos[0]), err)
 		return exitUsage
 	}
 	opts := experiments.Options{Dir: *dir, Workers: *jobs, Shard: shard, Warnings: stderr}
@@ -113,7 +113,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.Terminal = isTerminal(stderr)
 	}
 	if err := est.CheckDisk(freeSpace(opts.Dir), opts.Dir); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", pos[0], err)
+		fmt.Fprintf(stderr, "%s: %v\n", fileName(pos[0]), err)
 		return exitUsage
 	}
 	lock, code := lockDir(opts.Dir, "run", stderr)
