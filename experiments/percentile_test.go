@@ -4,9 +4,11 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"tcpsim/experiments/histogram"
+	"tcpsim/experiments/metric"
 	"tcpsim/experiments/results"
 )
 
@@ -77,4 +79,16 @@ func TestPercentilesWithinStatedError(t *testing.T) {
 func nearestRank(sorted []float64, q float64) float64 {
 	i := int(math.Ceil(q*float64(len(sorted)))) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// The metric table states the percentiles' error bound as the histogram
+// has it.
+func TestPercentileBoundDocumented(t *testing.T) {
+	bound := strconv.FormatFloat(histogram.RelError*100, 'f', 2, 64) + " %"
+	for _, name := range []string{"handshake_p50_s", "handshake_p99_s"} {
+		d, ok := metric.Lookup(name)
+		if !ok || !strings.Contains(d.Meaning, "within "+bound) || !strings.Contains(d.PerRun, "within "+bound) {
+			t.Errorf("%s: meaning %q, per-run rule %q; want both to say within %s", name, d.Meaning, d.PerRun, bound)
+		}
+	}
 }

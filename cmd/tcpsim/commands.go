@@ -94,7 +94,7 @@ func printSummary(w io.Writer, e *config.Experiment, out *sweep.Outcome, dir str
 		}
 		fmt.Fprintf(w, "  TIME-WAIT    %s assassinated, peak %s (%s on servers)\n", num(est("timewait_assassinations").Mean),
 			num(est("timewait_peak").Mean), num(est("timewait_peak_server").Mean))
-		fmt.Fprintf(w, "  handshake    mean %s of established connections; p99 %s (mean of the runs' p99s)\n",
+		fmt.Fprintf(w, "  handshake    mean %s of established connections; p99 %s (mean of the runs' p99s, each within 0.39 %%)\n",
 			secs(est("handshake_mean_s").Mean), secs(est("handshake_p99_s").Mean))
 		printDefences(w, est)
 		printWorkloads(w, perW[p])
