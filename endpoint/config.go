@@ -367,6 +367,7 @@ func Profile(name string) (Config, error) {
 		c.Somaxconn = 4096
 		c.MaxSynBacklog = 1024
 		c.SynCookies = CookiesOnOverflow
+		c.SynAckPrune = true
 		return c, nil
 	}
 	return Config{}, fmt.Errorf("%w %q (want one of %v)", ErrUnknownProfile, name, Profiles())

@@ -54,6 +54,14 @@ type ListenQueues struct {
 	MaxSynBacklog int
 	// SynCookies says when a listener answers with a SYN cookie.
 	SynCookies SynCookieMode
+	// SynAckPrune lowers a request's SYN-ACK retry limit while the SYN
+	// queue is more than half full of requests that already had a
+	// timeout, as Linux's reqsk_timer_handler does ("pruning too old
+	// entries overriding normal timeout, when situation becomes
+	// dangerous"): from SynAckRetries down to 2, one step for each
+	// doubling of the young requests that still fits in the queue
+	// (pruneLimit).
+	SynAckPrune bool
 }
 
 func (q *ListenQueues) validate() Problems {
@@ -245,6 +253,7 @@ func (l *Listener) cookieACK(src Addr, seg *Segment) bool {
 	t.passive = true
 	t.listener = l
 	l.synQ++
+	l.young++
 	s.ctr.PassiveOpens++
 	t.state = Listen // the fork starts as a copy of the listener
 	t.irs = syn.Seq
@@ -267,4 +276,21 @@ func (l *Listener) cookieACK(src Addr, seg *Segment) bool {
 		t.finish(Closed, CauseAbort, ReasonAborted)
 	}
 	return true
+}
+
+// pruneLimit is the SYN-ACK retry limit of a request of l at a timeout,
+// given the configured limit (Linux's reqsk_timer_handler): when the SYN
+// queue holds more than half of max(8, backlog), the limit drops by one
+// for each doubling of twice the young requests (those without a timeout
+// yet) that the queue length still reaches, but not below 2.
+func (l *Listener) pruneLimit(limit int) int {
+	if limit == Unlimited || l.synQ<<1 <= max(8, l.acceptMax) {
+		return limit
+	}
+	young := l.young << 1
+	for limit > 2 && l.synQ >= young {
+		limit--
+		young <<= 1
+	}
+	return limit
 }

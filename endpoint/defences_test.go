@@ -318,3 +318,56 @@ func TestAbortOnOverflow(t *testing.T) {
 		}
 	}
 }
+
+// TestSynAckPrune: with a SYN queue more than half full of requests that
+// all had a timeout, Linux's reqsk_timer_handler lowers the SYN-ACK retry
+// limit from 5 to 2, so unanswered requests die at 7 s instead of 63 s
+// until the queue is down to half; a queue at most half full keeps the
+// configured limit.
+func TestSynAckPrune(t *testing.T) {
+	tests := []struct {
+		name      string
+		prune     bool
+		syns      int
+		wantAt8s  int // requests left at 8 s
+		wantAt64s int
+	}{
+		{"full queue pruned to half at 7 s", true, 16, 8, 0},
+		{"without pruning", false, 16, 16, 0},
+		{"half-full queue is not pruned", true, 8, 8, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.SynAckRetries, cfg.SynAckPrune, cfg.ConnectTimeout = 5, tc.prune, 0
+			n := newTestNet(time.Millisecond)
+			b := n.addStack(t, addrB, cfg)
+			l, err := b.Listen(80, ListenOptions{SynQueue: 16, AcceptQueue: 16}, NopHandler{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range tc.syns {
+				src, seg := spoofedSYN(i)
+				n.inject(src, addrB, seg, 0)
+			}
+			n.sim.RunFor(8 * time.Second)
+			if syn, _ := l.Queues(); syn != tc.wantAt8s {
+				t.Errorf("at 8 s: %d requests, want %d", syn, tc.wantAt8s)
+			}
+			n.sim.RunFor(60 * time.Second)
+			if syn, _ := l.Queues(); syn != tc.wantAt64s || l.young != 0 {
+				t.Errorf("at 68 s: %d requests (%d young), want %d and 0", syn, l.young, tc.wantAt64s)
+			}
+		})
+	}
+	// The limit itself, against Linux's loop.
+	l := &Listener{acceptMax: 16}
+	for _, tc := range []struct{ qlen, young, want int }{
+		{16, 16, 5}, {16, 8, 4}, {16, 7, 4}, {16, 4, 3}, {16, 3, 3}, {16, 1, 2}, {16, 0, 2}, {8, 0, 5}, {9, 0, 2},
+	} {
+		l.synQ, l.young = tc.qlen, tc.young
+		if got := l.pruneLimit(5); got != tc.want {
+			t.Errorf("qlen %d, young %d: limit %d, want %d", tc.qlen, tc.young, got, tc.want)
+		}
+	}
+}

@@ -36,6 +36,9 @@ type Listener struct {
 	// cookieSent: cookies in ACKs are looked for only for a while after.
 	lastCookie engine.Time
 	cookieSent bool
+	// young counts the requests in the SYN queue that had no SYN-ACK
+	// timeout yet (Linux's qlen_young), for Config.SynAckPrune.
+	young int
 }
 
 // Listen performs a passive OPEN on port; h receives OnAccept for each new
@@ -156,7 +159,7 @@ func (l *Listener) established(t *tcb) bool {
 	if len(l.acceptQ) >= l.acceptMax {
 		return false
 	}
-	l.synQ--
+	l.leaveSynQ(t)
 	t.inAcceptQ = true
 	if l.opts.ManualAccept {
 		l.acceptQ = append(l.acceptQ, t)
@@ -179,7 +182,15 @@ func (l *Listener) forget(t *tcb) {
 		t.inAcceptQ = false
 		return
 	}
+	l.leaveSynQ(t)
+}
+
+// leaveSynQ takes t out of the SYN queue's counts.
+func (l *Listener) leaveSynQ(t *tcb) {
 	l.synQ--
+	if t.backoff == 0 {
+		l.young--
+	}
 }
 
 // segmentArrives applies RFC 9293 §3.10.7.2 (LISTEN STATE) to a segment
@@ -222,6 +233,7 @@ func (l *Listener) synArrives(src Addr, seg *Segment, iss Seq, useISS bool) {
 	t.passive = true
 	t.listener = l
 	l.synQ++
+	l.young++
 	s.ctr.PassiveOpens++
 	t.state = Listen // the fork starts as a copy of the listener
 	// §3.10.7.2, third: RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ; select ISS,

@@ -404,7 +404,7 @@ func (s *Stack) Crash() {
 			s.obs.OnState(StateEvent{Time: s.sim.Now(), Conn: l.id(), From: Listen, To: Closed, Cause: CauseCrash})
 		}
 		l.closed = true
-		l.synQ = 0
+		l.synQ, l.young = 0, 0
 		l.acceptQ = l.acceptQ[:0]
 	}
 	clear(s.listeners)

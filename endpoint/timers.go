@@ -155,12 +155,18 @@ func (t *tcb) rtoExpired() {
 		expired = t.synTimedOut()
 	case t.sndUna == t.iss:
 		limit = cfg.SynAckRetries
+		if l := t.listener; l != nil && !t.inAcceptQ && cfg.SynAckPrune {
+			limit = l.pruneLimit(limit)
+		}
 	}
 	if expired || limit != Unlimited && t.backoff >= limit {
 		// R2 reached: close the connection (§3.8.3 (c)).
 		s.ctr.Timeouts++
 		t.finish(Closed, CauseRetransmitLimit, ReasonTimedOut)
 		return
+	}
+	if t.backoff == 0 && t.listener != nil && !t.inAcceptQ {
+		t.listener.young-- // reqsk_timer_handler: num_timeout 0 → 1
 	}
 	t.backoff++
 	if t.sndUna != t.sndNxt {
