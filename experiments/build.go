@@ -142,6 +142,7 @@ func tcpConfig(h config.Host) (endpoint.Config, error) {
 		setInt(&c.AcceptQueue, b.AcceptQueue)
 		setInt(&c.Somaxconn, b.Somaxconn)
 		setInt(&c.MaxSynBacklog, b.MaxSynBacklog)
+		setBool(&c.SynAckPrune, b.SynackPrune)
 		if b.Syncookies != nil {
 			c.SynCookies, _ = endpoint.ParseSynCookieMode(*b.Syncookies)
 		}

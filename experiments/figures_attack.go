@@ -66,7 +66,9 @@ func attackModel(metric string, e *config.Experiment, wi int, interval bool) (st
 		}
 		k := synQueueSlots(e, w, server)
 		t, ok := requestLifetime(server)
-		if !ok || k < 1 {
+		if !ok || k < 1 || server.SynAckPrune && server.SynAckRetries > 2 {
+			// With Linux's pruning the holding time depends on the queue's
+			// state: no fixed T, no formula.
 			return "", nil, false
 		}
 		return "Erlang B(K=" + strconv.Itoa(k) + ", λT), T=" + strconv.FormatFloat(t, 'g', 4, 64) + " s",

@@ -132,4 +132,8 @@ type Backlog struct {
 	// when the SYN queue is full; linux's default) or always (2); rfc9293:
 	// off. RFC 4987 §3.6.
 	Syncookies *string `yaml:"syncookies" enum:"off|overflow|always"`
+	// SynackPrune lowers the SYN-ACK retries of old requests toward 2
+	// while the SYN queue is more than half full of them (Linux's
+	// reqsk_timer_handler; linux: true, rfc9293: false).
+	SynackPrune *bool `yaml:"synack_prune"`
 }
