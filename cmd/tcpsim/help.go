@@ -68,7 +68,7 @@ result files into DIR/plots.`,
 	{
 		name: "trace",
 		synopsis: `trace FILE.yaml [--run K] [--pcap F] [--ladder F] [--conn ID] [--window T1..T2]
-               [--host NAME] [--transitions F] [--set path=value ...] [--quiet]`,
+               [--absolute-seq] [--host NAME] [--transitions F] [--set path=value ...] [--quiet]`,
 		about: `Run run K (point K / replications, replication K % replications) with
 tracing: a tcpdump-like text trace at the capture host (default: the
 first workload's server) on stdout, and, each only when asked for, a

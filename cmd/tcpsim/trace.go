@@ -31,6 +31,7 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	host := fs.String("host", "", "capture host (default: the first workload's server)")
 	trans := fs.String("transitions", "", "write the run's state transitions (transitions.csv, for coverage plots) to `FILE`")
 	quiet := fs.Bool("quiet", false, "print only the summary line, not the text trace")
+	absSeq := fs.Bool("absolute-seq", false, "label the ladder's segments with sequence numbers as on the wire (default: relative to each incarnation's ISN)")
 	fs.Var(&sets, "set", "override a field: path=value (repeatable)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -73,7 +74,8 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 
-	opts := experiments.TraceOptions{Run: *runK, Host: *host, Ladder: *ladder != "", Conn: *conn, Start: start, End: end}
+	opts := experiments.TraceOptions{Run: *runK, Host: *host, Ladder: *ladder != "", Conn: *conn, Start: start, End: end,
+		AbsoluteSeq: *absSeq}
 	out := bufio.NewWriter(stdout)
 	if !*quiet {
 		opts.Text = out

@@ -55,3 +55,37 @@ plots:
 		}
 	}
 }
+
+// --absolute-seq labels the ladder with the sequence numbers on the wire.
+func TestTraceAbsoluteSeq(t *testing.T) {
+	dir := t.TempDir()
+	yaml := filepath.Join(dir, "one.yaml")
+	if err := os.WriteFile(yaml, []byte(`name: one
+hosts: [{name: c}, {name: s}]
+links: [{between: [c, s], delay: 5ms}]
+workloads:
+  - {name: w, client: c, server: "s:80", arrivals: {times: [0]}, connection: {send: 100, close: client}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	svg := func(extra ...string) string {
+		out := filepath.Join(dir, "l"+strings.Join(extra, "")+".svg")
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"trace", yaml, "--quiet", "--conn", "1", "--ladder", out}, extra...)
+		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+			t.Fatalf("tcpsim %v: exit %d: %s", args, code, stderr.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	rel, abs, again := svg(), svg("--absolute-seq"), svg()
+	if rel == abs {
+		t.Error("the ladder is the same with and without --absolute-seq")
+	}
+	if rel != again {
+		t.Error("the same trace drew two different ladders")
+	}
+}
