@@ -33,6 +33,11 @@ func fuzzConfig(b byte) Config {
 		rfc793(&c)
 	}
 	c.TwoWayHandshake = b&4 != 0
+	if b&5 == 5 {
+		// The linux profile with every SYN answered by a cookie instead
+		// (the two-way ablation stays off: a cookie needs the third ACK).
+		c.TwoWayHandshake, c.SynCookies = false, CookiesAlways
+	}
 	c.RFC1337 = b&8 != 0
 	c.TimeWaitReopen = b&16 != 0
 	if b&32 != 0 {
