@@ -77,7 +77,16 @@ func freebsdProfile(c Config) Config {
 	// 40 ms.
 	c.FinWait2Timeout = 60 * time.Second
 	c.DelayedACK = 40 * time.Millisecond
-	// kern.ipc.soacceptqueue = 128.
+	// kern.ipc.soacceptqueue = 128, which is also FreeBSD's somaxconn.
 	c.AcceptQueue = 128
+	c.Somaxconn = 128
+	// The syncache only approximately: net.inet.tcp.syncookies = 1 and a
+	// cache of 512 buckets × 30 entries, taken as one listener's SYN queue
+	// with cookies when it is full. FreeBSD's cache is host-wide, evicts a
+	// bucket's oldest entry when the bucket is full, and gives every
+	// SYN-ACK a cookie ISS so an evicted entry's ACK still validates; none
+	// of that is modelled.
+	c.SynQueue = 512 * 30
+	c.SynCookies = CookiesOnOverflow
 	return c
 }
