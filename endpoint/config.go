@@ -291,7 +291,11 @@ var ErrUnknownProfile = errors.New("endpoint: unknown profile")
 // defaults: TCP_RTO_MAX 120 s, tcp_retries2 15, tcp_invalid_ratelimit 500 ms,
 // tcp_fin_timeout 60 s, timestamps on, ISN clock of 64 ns
 // (secure_tcp_seq), ports 32768-60999, SACK and window scale 7 offered in
-// Linux's option layout.
+// Linux's option layout. Its listeners (defences.go) bound both queues by
+// min(backlog, somaxconn 4096), keep tcp_max_syn_backlog 1024's rule,
+// answer a full SYN queue with SYN cookies (tcp_syncookies 1) and prune old
+// requests; rfc9293 has none of these, only a 256-entry SYN queue and a
+// 128-entry accept queue.
 //
 // "freebsd" models FreeBSD 14's defaults (freebsd_profile.go, each value
 // with its sysctl): BSD option layout, window scale 6, MSS-rounded receive
