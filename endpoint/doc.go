@@ -126,7 +126,9 @@
 // seq.go, segment.go, open.go (SYN-SENT and SYN-RECEIVED), established.go
 // (§3.10.7.4 for the synchronized states, data and ACK processing),
 // close.go (FIN, TIME-WAIT remnants), output.go, timers.go, isn.go,
-// listen.go, stack.go (demultiplexing, CLOSED state, ports). A TIME-WAIT
+// listen.go, defences.go (the listener's defences: Linux's queue bounds,
+// tcp_max_syn_backlog, SYN cookies with RFC 4987 §3.6's layout, request
+// pruning), stack.go (demultiplexing, CLOSED state, ports). A TIME-WAIT
 // connection is kept as a compact remnant (like Linux's
 // tcp_timewait_sock) and its timeouts as one FIFO per stack; a live TCB
 // multiplexes its logical timers on one engine.Timer; TCBs are recycled,

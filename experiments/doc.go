@@ -1,7 +1,9 @@
 // Package experiments turns an experiment file into results: it builds each
 // run's network from the decoded configuration (build.go), drives the
-// workloads (workload.go) and the scripted injections (inject.go), observes
-// every state change and segment to compute the run's metrics (metrics.go),
+// workloads (workload.go; the attackers of attack.go, which keep no state)
+// and the scripted injections (inject.go; crafted segments in
+// inject_crafted.go), observes every state change and segment to compute
+// the run's metrics (metrics.go) and each workload's (workloads_table.go),
 // and hands the runs of a sweep to the sweep package, which writes the
 // result directory.
 //
