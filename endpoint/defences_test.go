@@ -371,3 +371,28 @@ func TestSynAckPrune(t *testing.T) {
 		}
 	}
 }
+
+// TestSynCookieHandshakeTrace is the golden trace of a handshake a
+// listener answers with a SYN cookie (RFC 4987 §3.6): no SYN-RECEIVED TCB
+// until the ACK, whose cookie rebuilds the request (LISTEN → SYN-RECEIVED
+// → ESTABLISHED at once), then data both ways and a close as usual. The
+// client learns its peer's incarnation from the server's first segment
+// (the cookie SYN-ACK came from no TCB), so the server's data is not
+// counted as stale.
+func TestSynCookieHandshakeTrace(t *testing.T) {
+	cfgB := testConfig()
+	cfgB.SynCookies = CookiesAlways
+	p := newPair(t, testConfig(), cfgB, true)
+	fixedISN(p.a, 100)
+	p.appB.onAccept = func(c Conn) { c.Send(50) }
+	c, _ := p.a.Connect(addrB, 80, p.appA)
+	p.run(100 * ms)
+	c.Send(100)
+	p.run(100 * ms)
+	c.Close()
+	p.run(time.Second)
+	if p.appA.rcvd != 50 || p.appA.stale != 0 {
+		t.Errorf("client received %d bytes, %d stale; want 50, 0: the cookie connection's peer is the server's TCB", p.appA.rcvd, p.appA.stale)
+	}
+	p.finish(t, "syn_cookie_handshake.trace")
+}

@@ -53,6 +53,12 @@ func (t *tcb) otherArrives(seg *Segment) {
 		t.oowACK(NoteNone)
 		return
 	}
+	if t.peer == 0 && seg.Origin != 0 && seg.Flags&RST == 0 {
+		// A SYN cookie's SYN-ACK comes from no TCB (defences.go): the
+		// peer's incarnation is learned from its first acceptable segment,
+		// so that its data is not taken for another incarnation's.
+		t.peer = seg.Origin
+	}
 	if cfg.KeepAlive {
 		t.keepAliveArm()
 	}
