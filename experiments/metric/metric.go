@@ -15,7 +15,8 @@ const (
 	Fraction
 )
 
-// Symbol returns the unit's symbol for axis labels: "" for counts.
+// Symbol returns the unit's symbol for axis labels: "" for counts and
+// fractions (a figure shows a fraction as a percentage).
 func (u Unit) Symbol() string {
 	switch u {
 	case Bytes:

@@ -24,7 +24,10 @@ func render() string {
 	b.WriteString("| metric | unit | label | per run | meaning |\n|---|---|---|---|---|\n")
 	for _, d := range Table {
 		unit := d.Unit.Symbol()
-		if unit == "" {
+		switch {
+		case d.Unit == Fraction:
+			unit = "fraction"
+		case unit == "":
 			unit = "count"
 		}
 		name := "`" + d.Name + "`"
