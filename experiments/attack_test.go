@@ -112,6 +112,18 @@ func TestAttackers(t *testing.T) {
 					t.Errorf("drops %v, legit SYNs resent %v; want 0, 0: each request is freed by the bot's RST", vals["syn_queue_drops"], perW["legit"]["conns_syn_retried"])
 				}
 			}},
+		{"blind data guesses stopped by RFC 5961 §5's ACK check", "off",
+			`{name: blind, kind: blind, client: attacker, server: server:80, arrivals: {interval: 20us}, start: 200ms, until: 2s, attack: {target: {workload: legit, conn: 1}, segment: data, guess: step, len: 100}}`,
+			func(t *testing.T, vals map[string]float64, perW map[string]map[string]float64) {
+				// 90,000 guesses step through the whole space, so one or two
+				// land in the window; their acknowledgment numbers, uniform
+				// over 2^32, fall in [SND.UNA − MAX.SND.WND, SND.NXT] with
+				// probability about 2^16/2^32.
+				if perW["blind"]["attack_segments"] < 80000 || vals["stale_bytes_accepted"] != 0 || perW["legit"]["conns_closed"] != 20 {
+					t.Errorf("%v guesses, %v injected bytes accepted, %v of 20 closed normally; want ~90,000, 0, 20",
+						perW["blind"]["attack_segments"], vals["stale_bytes_accepted"], perW["legit"]["conns_closed"])
+				}
+			}},
 		{"ack-flood fails cookie checks", "always", `{name: acks, kind: ack-flood, client: attacker, server: server:80, arrivals: {interval: 10ms}, count: 300, start: 100ms}`,
 			func(t *testing.T, vals map[string]float64, perW map[string]map[string]float64) {
 				if vals["cookies_failed"] != 300 || vals["cookies_validated"] != 20 {
@@ -123,7 +135,7 @@ func TestAttackers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			text := "name: attack" + strings.Replace(attackHosts, "%s", tc.cookies, 1) + `
 workloads:
-  - {name: legit, client: client, server: server:80, arrivals: {interval: 250ms}, count: 20, connection: {send: 1KiB}}
+  - {name: legit, client: client, server: server:80, arrivals: {interval: 250ms}, count: 20, connection: {send: 1KiB, hold: 3s}}
   - ` + tc.attack + "\n"
 			vals, perW := runWorkloads(t, text)
 			tc.check(t, vals, perW)
