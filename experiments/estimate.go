@@ -124,6 +124,10 @@ func EstimateCost(e *config.Experiment, workers int, shards int) Estimate {
 	return est
 }
 
+// eventsPerAttackSegment is what one attacker segment costs: its sending
+// event, its delivery and the answer it may draw (a SYN-ACK, a RST).
+const eventsPerAttackSegment = 3
+
 // pointCost estimates one run of a point: its memory (the total, named
 // after its largest part), its result file terms and its events.
 func pointCost(e *config.Experiment) (mem term, res []term, events float64) {
@@ -134,8 +138,17 @@ func pointCost(e *config.Experiment) (mem term, res []term, events float64) {
 	var conns, lastArrival float64
 	hostMem := float64(len(e.Hosts))*bytesPerHost + float64(2*len(e.Links))*bytesPerLink
 	var connTerms []term
+	var attackEvents float64
 	for i, w := range e.Workloads {
 		n, field, end := workloadConns(w, limit)
+		if isAttacker(w) {
+			// One segment per arrival and no state on the attacker's side
+			// (attack.go): its events, not connections; what the listener
+			// keeps is bounded by its queues.
+			attackEvents += n * eventsPerAttackSegment
+			lastArrival = math.Max(lastArrival, end)
+			continue
+		}
 		path := fmt.Sprintf("workloads[%d].%s", i, field)
 		conns += n
 		lastArrival = math.Max(lastArrival, end)
@@ -154,7 +167,7 @@ func pointCost(e *config.Experiment) (mem term, res []term, events float64) {
 		}
 		connTerms = append(connTerms, term{kept * per, path, why})
 	}
-	events = conns * eventsPerConn
+	events = conns*eventsPerConn + attackEvents
 	var copyTerms []term
 	for i, inj := range e.Injections {
 		if inj.Replay == nil {
