@@ -2,6 +2,8 @@ package experiments
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -140,5 +142,69 @@ workloads:
 			vals, perW := runWorkloads(t, text)
 			tc.check(t, vals, perW)
 		})
+	}
+}
+
+// randomAttack is a random small experiment with a legitimate workload and
+// an attacker of a random kind against it.
+func randomAttack(rng *rand.Rand, i int) string {
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	var b strings.Builder
+	fmt.Fprintf(&b, "name: attack-%d\nseed: %d\nhosts:\n  - {name: client, tcp: {profile: %s}}\n  - {name: attacker}\n", i, rng.Uint32(), pick("rfc9293", "linux"))
+	fmt.Fprintf(&b, "  - name: server\n    tcp: {profile: %s, challenge_ack: %s, synack_retries: %d, backlog: {syn_queue: %d, syncookies: %s}}\n",
+		pick("rfc9293", "linux"), pick("true", "false"), rng.IntN(4), rng.IntN(8), pick("off", "overflow", "always"))
+	fmt.Fprintf(&b, "links:\n  - {between: [client, server], delay: %dms, loss: %.1f%%}\n  - {between: [attacker, server], delay: %dms}\n",
+		1+rng.IntN(20), rng.Float64()*10, 1+rng.IntN(20))
+	fmt.Fprintf(&b, "workloads:\n  - {name: legit, client: client, server: server:80, arrivals: {interval: %dms}, count: %d, connection: {send: %d, receive: %d, close: %s, hold: %dms}}\n",
+		1+rng.IntN(200), 1+rng.IntN(10), []int{0, 100, 3000}[rng.IntN(3)], []int{0, 100, 3000}[rng.IntN(3)], pick("client", "server", "both", "abort"), rng.IntN(2000))
+	rate := fmt.Sprintf("{interval: %dus}", 50+rng.IntN(5000))
+	if rng.IntN(2) == 0 {
+		rate = fmt.Sprintf("{poisson: %d/s}", 200+rng.IntN(20000))
+	}
+	switch kind := pick("syn-flood", "blind", "ack-flood"); kind {
+	case "blind":
+		fmt.Fprintf(&b, "  - {name: atk, kind: blind, client: attacker, server: server:80, arrivals: %s, start: %dms, until: %dms, attack: {target: {workload: legit, conn: 1}, segment: %s, guess: %s, len: %d}}\n",
+			rate, rng.IntN(200), 300+rng.IntN(2000), pick("rst", "syn", "data"), pick("uniform", "step"), 1+rng.IntN(500))
+	default:
+		fmt.Fprintf(&b, "  - {name: atk, kind: %s, client: attacker, server: server:80, arrivals: %s, until: %dms, attack: {spoof: %s}}\n",
+			kind, rate, 100+rng.IntN(2000), pick("true", "false"))
+	}
+	b.WriteString("record: {connections: true}\n")
+	return b.String()
+}
+
+// TestRandomAttacksFinish runs random attacks on small servers and checks
+// the run's accounting holds under them: every attempt has one outcome,
+// the outcomes sum to the attempts, connections.csv agrees, no connection
+// is left stuck (runOnce), and workloads.csv's legitimate row carries the
+// run's totals (an attacker opens no connection).
+func TestRandomAttacksFinish(t *testing.T) {
+	n := 60
+	if testing.Short() {
+		n = 15
+	}
+	rng := rand.New(rand.NewPCG(14, 5961))
+	for i := range n {
+		text := randomAttack(rng, i)
+		vals, rows := runOnce(t, text)
+		_, perW := runWorkloads(t, text)
+		sum := 0.0
+		for _, m := range outcomeMetrics {
+			sum += vals[m]
+		}
+		if sum != vals["conns_attempted"] || float64(len(rows)) != sum {
+			t.Errorf("attack %d: outcomes sum to %v, %v attempted, %d rows\n%s", i, sum, vals["conns_attempted"], len(rows), text)
+		}
+		for _, m := range []string{"conns_attempted", "conns_established", "conns_closed", "conns_reset", "conns_timed_out"} {
+			if perW["legit"][m] != vals[m] || perW["atk"][m] != 0 {
+				t.Errorf("attack %d: %s legit %v, attacker %v, run %v\n%s", i, m, perW["legit"][m], perW["atk"][m], vals[m], text)
+			}
+		}
+		if vals["attack_segments"] == 0 || perW["atk"]["attack_segments"] != vals["attack_segments"] {
+			t.Errorf("attack %d: attack segments %v in the run, %v for the attacker\n%s", i, vals["attack_segments"], perW["atk"]["attack_segments"], text)
+		}
+		if t.Failed() {
+			return
+		}
 	}
 }
