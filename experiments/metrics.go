@@ -373,6 +373,7 @@ func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftover
 	v.set("conns_syn_retried", float64(c.synRetried))
 	v.set("syn_retried_frac", frac(c.synRetried, c.attempted))
 	v.set("reset_frac", frac(c.outcomes[outcomeReset], c.attempted))
+	v.set("established_frac", frac(established, c.attempted))
 	v.set("syn_retransmits", float64(ctr.SynRetransmits))
 	v.set("synack_retransmits", float64(ctr.SynAckRetransmits))
 	v.set("data_retransmits", float64(ctr.DataRetransmits))

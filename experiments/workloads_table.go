@@ -47,7 +47,7 @@ func (c *collector) workloadStats(i int) *workloadStats {
 var workloadMetrics = []string{
 	"conns_attempted", "conns_established", "conns_closed", "conns_refused", "conns_timed_out",
 	"conns_reset", "conns_no_port", "conns_unfinished",
-	"handshake_mean_s", "handshake_p50_s", "handshake_p99_s", "handshake_max_s", "conns_syn_retried", "syn_retried_frac", "reset_frac",
+	"handshake_mean_s", "handshake_p50_s", "handshake_p99_s", "handshake_max_s", "conns_syn_retried", "syn_retried_frac", "reset_frac", "established_frac",
 	"syn_retransmits", "synack_retransmits", "data_retransmits", "attack_segments",
 }
 
@@ -67,6 +67,7 @@ func (ws *workloadStats) values() []float64 {
 		float64(ws.outcomes[outcomeRefused]), float64(ws.outcomes[outcomeTimedOut]), float64(ws.outcomes[outcomeReset]),
 		float64(ws.outcomes[outcomeNoPort]), float64(ws.attempted - ended),
 		mean, p50, p99, hmax, float64(ws.synRetried), frac(ws.synRetried, ws.attempted), frac(ws.outcomes[outcomeReset], ws.attempted),
+		frac(int(ws.handshakes.Count()), ws.attempted),
 		float64(ws.synRetx), float64(ws.synackRetx), float64(ws.dataRetx), float64(ws.attackSegs),
 	}
 }

@@ -42,7 +42,7 @@ func TestAttackSummaryAndMerge(t *testing.T) {
 	if err != nil || !bytes.Equal(got, want) {
 		t.Errorf("merged workloads.csv differs from one invocation's (%v)", err)
 	}
-	if n := strings.Count(string(want), "\n"); n != 1+20*2*19 {
-		t.Errorf("workloads.csv has %d lines, want a header and 20 runs × 2 workloads × 19 metrics", n)
+	if n := strings.Count(string(want), "\n"); n != 1+20*2*20 {
+		t.Errorf("workloads.csv has %d lines, want a header and 20 runs × 2 workloads × 20 metrics", n)
 	}
 }

@@ -75,6 +75,7 @@ var Table = []Def{
 	{"conns_syn_retried", Count, "Attempts whose SYN was resent", "attempts that sent their SYN more than once: on loss-free links, those whose first SYN a full SYN queue dropped", "sum", false},
 	{"syn_retried_frac", Fraction, "Fraction of SYNs resent", "conns_syn_retried / conns_attempted: on loss-free links the chance that a SYN finds the SYN queue full (Erlang's loss formula B(K, λT) under a Poisson flood)", "ratio of the run's sums", false},
 	{"reset_frac", Fraction, "Fraction of attempts reset", "conns_reset / conns_attempted: with one victim connection per run (blind-reset, blind-syn), 1 when a blind attacker killed it, so its mean over the runs is the kill probability", "ratio of the run's sums", false},
+	{"established_frac", Fraction, "Fraction of attempts established", "conns_established / conns_attempted: the legitimate clients' success under an attack (attackers open no connections)", "ratio of the run's sums", false},
 	{"syn_retransmits", Count, "SYN retransmissions", "SYNs sent again by every host", "sum", false},
 	{"synack_retransmits", Count, "SYN-ACK retransmissions", "SYN-ACKs sent again by every host", "sum", false},
 	{"data_retransmits", Count, "Data and FIN retransmissions", "data and FIN segments sent again by every host", "sum", false},
