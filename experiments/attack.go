@@ -69,7 +69,7 @@ func startWorkloads(e *config.Experiment, net *topology.Network, col *collector,
 	var ws []*workload
 	shared := listeners{}
 	for i, spec := range e.Workloads {
-		if isAttacker(spec) {
+		if IsAttacker(spec) {
 			continue
 		}
 		w, err := newWorkload(i, spec, net, col, streams)
@@ -83,7 +83,7 @@ func startWorkloads(e *config.Experiment, net *topology.Network, col *collector,
 		ws = append(ws, w)
 	}
 	for i, spec := range e.Workloads {
-		if isAttacker(spec) {
+		if IsAttacker(spec) {
 			newAttacker(i, spec, net, col, streams, ws).start()
 		}
 	}

@@ -19,7 +19,7 @@ const forever = time.Duration(math.MaxInt64 / 2)
 func buildNetwork(sim *engine.Sim, streams engine.Streams, e *config.Experiment) (*topology.Network, error) {
 	net := topology.New(sim, streams)
 	for _, h := range e.Hosts {
-		cfg, err := tcpConfig(h)
+		cfg, err := TCPConfig(h)
 		if err != nil {
 			return nil, fmt.Errorf("host %s: %w", h.Name, err)
 		}
@@ -68,8 +68,9 @@ func explicitRoutes(net *topology.Network, routes []config.Route) ([]topology.Ro
 	return out, nil
 }
 
-// tcpConfig applies a host's profile and overrides.
-func tcpConfig(h config.Host) (endpoint.Config, error) {
+// TCPConfig applies a host's profile and overrides: the endpoint.Config
+// host h runs with (the figures read it for their analytic models).
+func TCPConfig(h config.Host) (endpoint.Config, error) {
 	t := h.TCP
 	c, err := endpoint.Profile(t.Profile)
 	if err != nil {

@@ -30,12 +30,12 @@ func TestRetryKnobsMapping(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Parse(tcp: %s): %v", tt.tcp, err)
 		}
-		c, err := tcpConfig(e.Hosts[0])
+		c, err := TCPConfig(e.Hosts[0])
 		if err != nil {
-			t.Fatalf("tcpConfig(tcp: %s): %v", tt.tcp, err)
+			t.Fatalf("TCPConfig(tcp: %s): %v", tt.tcp, err)
 		}
 		if g := (got{c.SynRetries, c.SynAckRetries, c.DataRetries, c.SynLinearTimeouts}); g != tt.want {
-			t.Errorf("tcpConfig(tcp: %s) retries (syn, synack, data, linear) = %v, want %v", tt.tcp, g, tt.want)
+			t.Errorf("TCPConfig(tcp: %s) retries (syn, synack, data, linear) = %v, want %v", tt.tcp, g, tt.want)
 		}
 	}
 }

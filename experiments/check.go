@@ -30,7 +30,7 @@ func Check(e *config.Experiment) []config.Problem {
 	var out []config.Problem
 	for i, h := range e.Hosts {
 		base := fmt.Sprintf("hosts[%d]", i)
-		_, err := tcpConfig(h)
+		_, err := TCPConfig(h)
 		var ps endpoint.Problems
 		switch {
 		case errors.As(err, &ps):

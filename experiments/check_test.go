@@ -142,7 +142,7 @@ func TestRcvWindowScales(t *testing.T) {
 		if err != nil {
 			t.Fatalf("rcv_window %s: %v", tt.window, err)
 		}
-		c, err := tcpConfig(e.Hosts[0])
+		c, err := TCPConfig(e.Hosts[0])
 		if err != nil || c.WindowScale != tt.scale || tt.scale && c.WScale != tt.shift || c.RcvWindow != tt.rcvWindow {
 			t.Errorf("rcv_window %s: WindowScale %v shift %d RcvWindow %d (%v), want %v %d %d", tt.window, c.WindowScale, c.WScale, c.RcvWindow, err, tt.scale, tt.shift, tt.rcvWindow)
 		}

@@ -141,7 +141,7 @@ func pointCost(e *config.Experiment) (mem term, res []term, events float64) {
 	var attackEvents float64
 	for i, w := range e.Workloads {
 		n, field, end := workloadConns(w, limit)
-		if isAttacker(w) {
+		if IsAttacker(w) {
 			// One segment per arrival and no state on the attacker's side
 			// (attack.go): its events, not connections; what the listener
 			// keeps is bounded by its queues.
@@ -223,7 +223,7 @@ func arrivalRate(w config.Workload) float64 {
 func timeWait(e *config.Experiment, host string) time.Duration {
 	for _, h := range e.Hosts {
 		if h.Name == host {
-			if cfg, err := tcpConfig(h); err == nil {
+			if cfg, err := TCPConfig(h); err == nil {
 				return max(cfg.TimeWaitDuration(), 0)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
+	"tcpsim/plots"
 )
 
 // TracesDir is the folder of a result directory that record.trace writes
@@ -98,6 +99,17 @@ func recordTraces(ctx context.Context, e *config.Experiment, dir string, runs *r
 		}
 	}
 	return written, nil
+}
+
+// SaveFigure writes fig to path atomically (a temporary file renamed into
+// place), in the format the extension names: the ladders of record.trace
+// here, and every figure package figures draws.
+func SaveFigure(fig *plots.Figure, path string) error {
+	format, err := plots.ParseFormat(filepath.Ext(path))
+	if err != nil {
+		return err
+	}
+	return results.WriteFileAtomic(path, func(w io.Writer) error { return fig.Encode(w, format) })
 }
 
 func writeBytes(path string, b []byte) error {

@@ -77,10 +77,10 @@ type TraceResult struct {
 const MaxLadderSegments = 150
 
 // RunJob returns the sweep job of run index k: point k / n, replication
-// k % n with n = replicationSlots(e), the convention of sweep.Execute.
+// k % n with n = ReplicationSlots(e), the convention of sweep.Execute.
 func RunJob(e *config.Experiment, k int) (sweep.Job, error) {
 	points := e.Points()
-	reps := replicationSlots(e)
+	reps := ReplicationSlots(e)
 	if k < 0 || k >= len(points)*reps {
 		return sweep.Job{}, fmt.Errorf("%w: run %d: want 0..%d (%d points × %d replications)", ErrTrace, k, len(points)*reps-1, len(points), reps)
 	}
@@ -93,11 +93,11 @@ func RunJob(e *config.Experiment, k int) (sweep.Job, error) {
 	return sweep.Job{Index: k, Point: p, Replication: k % reps, Seed: sweep.Seed(e.Seed, p, crn), Params: vals}, nil
 }
 
-// replicationSlots is the number of run indices per sweep point: the
+// ReplicationSlots is the number of run indices per sweep point: the
 // replications, or with adaptive replication the most a point may get (the
 // sweep package numbers run (p, r) p·Max + r then, so that an index never
 // depends on how many replications other points needed).
-func replicationSlots(e *config.Experiment) int {
+func ReplicationSlots(e *config.Experiment) int {
 	if e.Replications.Until != nil {
 		return e.Replications.Max
 	}

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"image/png"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -16,56 +14,15 @@ import (
 
 var updateTraces = flag.Bool("update", false, "rewrite golden traces under trace/testdata")
 
-// tinyYAML is a small sweep with loss (so SYNs are retransmitted), both
-// record outputs, and one plot of every kind.
-const tinyYAML = `
-name: tiny
-seed: 3
-replications: 2
-hosts:
-  - name: client
-  - name: server
-links:
-  - between: [client, server]
-    delay: 5ms
-    loss: 5%
-workloads:
-  - name: web
-    client: client
-    server: server:80
-    arrivals: {interval: 50ms}
-    count: 6
-    connection: {send: 1KiB, receive: 1KiB, close: client}
-record:
-  connections: true
-  occupancy: {interval: 50ms}
-sweep:
-  grid:
-    links[0].loss: [2%, 20%]
-    links[0].delay: [5ms, 20ms]
-plots:
-  - name: hs
-    kind: metric
-    metric: handshake_mean_s
-    x: links[0].loss
-    series: links[0].delay
-  - {name: hs-delay, kind: metric, metric: syn_retransmits, x: 'links[0].delay', log_x: true, format: svg}
-  - {name: hs-cdf, kind: cdf, metric: handshake_mean_s, style: slides}
-  - {name: syn-cdf, kind: cdf, metric: syn_retransmits, format: svg, label: SYNs sent again, y_label: Share of runs}
-  - {name: occ, kind: occupancy, run: 1}
-  - name: heat
-    kind: heatmap
-    metric: segments_sent
-    x: links[0].loss
-    y: links[0].delay
-  - name: fsm
-    kind: coverage
-  - {name: ladder, kind: ladder, run: 2, conn: 2, format: pdf}
-`
-
+// tinyExperiment is testdata/tiny.yaml: a small sweep with loss (so SYNs
+// are retransmitted), both record outputs, and one plot of every kind.
 func tinyExperiment(t *testing.T) *config.Experiment {
 	t.Helper()
-	e, err := config.Parse("tiny.yaml", []byte(tinyYAML))
+	src, err := os.ReadFile(filepath.Join("testdata", "tiny.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := config.Parse("tiny.yaml", src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,95 +109,6 @@ func TestTraceErrors(t *testing.T) {
 		_, err := Trace(context.Background(), e, tc.opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Trace error %v, want one containing %q", tc.name, err, tc.want)
-		}
-	}
-}
-
-// TestDrawPlots runs the tiny experiment, traces run 0 into its
-// transitions.csv, and draws every plot from the result directory.
-func TestDrawPlots(t *testing.T) {
-	e := tinyExperiment(t)
-	dir := t.TempDir()
-	if _, err := Run(context.Background(), e, Options{Dir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := DrawPlots(dir, "")
-	if err == nil || !strings.Contains(err.Error(), "tcpsim trace") {
-		t.Fatalf("DrawPlots without transitions.csv: %v, want advice to run tcpsim trace", err)
-	}
-	res, err := Trace(context.Background(), e, TraceOptions{Run: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(filepath.Join(dir, "transitions.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteTransitions(f, res.Transitions); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	files, err := DrawPlots(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, f := range files {
-		st, err := os.Stat(f)
-		if err != nil || st.Size() == 0 {
-			t.Errorf("%s: %v, size 0", f, err)
-		}
-		names = append(names, filepath.Base(f))
-	}
-	want := []string{"hs.png", "hs-delay.svg", "hs-cdf.png", "syn-cdf.svg", "occ.png", "heat.png", "fsm.png", "ladder.pdf"}
-	if !slices.Equal(names, want) {
-		t.Errorf("DrawPlots wrote %v, want %v", names, want)
-	}
-	// A log axis of durations says "10 ms", not 10000000ns or 0.01; the
-	// metric is named by the metric table.
-	if svg, err := os.ReadFile(filepath.Join(dir, "plots", "hs-delay.svg")); err != nil ||
-		!strings.Contains(string(svg), ">10\u00a0ms<") || !strings.Contains(string(svg), ">SYN retransmissions per run<") ||
-		!strings.Contains(string(svg), ">One-way delay<") {
-		t.Errorf("hs-delay.svg lacks the tick 10 ms or its axis labels (%v)", err)
-	}
-	// style: slides draws 8 in × 4.5 in; label and y_label name the axes.
-	if img, err := os.Open(filepath.Join(dir, "plots", "hs-cdf.png")); err != nil {
-		t.Error(err)
-	} else {
-		cfg, err := png.DecodeConfig(img)
-		img.Close()
-		if err != nil || cfg.Width != 2400 || cfg.Height != 1350 {
-			t.Errorf("hs-cdf.png (style: slides) is %d×%d, %v; want 2400×1350", cfg.Width, cfg.Height, err)
-		}
-	}
-	if svg, err := os.ReadFile(filepath.Join(dir, "plots", "syn-cdf.svg")); err != nil ||
-		!strings.Contains(string(svg), ">SYNs sent again<") || !strings.Contains(string(svg), ">Share of runs<") {
-		t.Errorf("syn-cdf.svg lacks the YAML's label and y_label (%v)", err)
-	}
-	if files, err := DrawPlots(dir, "svg"); err != nil || len(files) != len(want) || filepath.Ext(files[0]) != ".svg" {
-		t.Errorf("DrawPlots(svg) = %v, %v", files, err)
-	}
-	if _, err := DrawPlots(dir, "gif"); err == nil {
-		t.Error("DrawPlots(gif): no error")
-	}
-}
-
-func TestTransitionsRoundTrip(t *testing.T) {
-	res, err := Trace(context.Background(), tinyExperiment(t), TraceOptions{Run: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := WriteTransitions(&b, res.Transitions); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadTransitions(&b)
-	if err != nil || !slices.Equal(got, res.Transitions) {
-		t.Errorf("ReadTransitions = %v, %v; want %v", got, err, res.Transitions)
-	}
-	for _, bad := range []string{"", "a,b,c\n", "from_state,to_state,count\nLISTEN,NOPE,1\n", "from_state,to_state,count\nLISTEN,CLOSED,-1\n"} {
-		if _, err := ReadTransitions(strings.NewReader(bad)); err == nil {
-			t.Errorf("ReadTransitions(%q): no error", bad)
 		}
 	}
 }

@@ -97,8 +97,10 @@ func writeWorkloads(w io.Writer, j sweep.Job, specs []config.Workload, c *collec
 // all).
 func recordsWorkloads(e *config.Experiment) bool { return len(e.Workloads) > 1 }
 
-// isAttacker reports whether spec is an attacker workload.
-func isAttacker(spec config.Workload) bool {
+// IsAttacker reports whether spec is an attacker workload (a kind other
+// than connections), whose figures are kept apart from the legitimate
+// clients'.
+func IsAttacker(spec config.Workload) bool {
 	return spec.Kind != "" && spec.Kind != config.KindConnections
 }
 

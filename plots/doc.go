@@ -7,7 +7,8 @@
 //   - Sweep: a metric against a swept parameter, one line per series, the
 //     mean with its 95 % confidence interval as error bars or a band, and
 //     optional analytic curves such as HandshakeModel's expected
-//     connection-establishment time (summary.csv);
+//     connection-establishment time or ErlangB's blocking probability
+//     (summary.csv);
 //   - CDF: empirical distribution functions of samples, several series
 //     (connections.csv: handshake latency, time spent in a state);
 //   - StateOccupancy: connections in each TCP state over time, TIME-WAIT in
@@ -49,8 +50,8 @@
 //
 // Package plots owns the drawing and nothing else: it reads no files and
 // imports no other tcpsim package. Parsing the result tables, choosing which
-// figures to draw and naming the files belong to experiments and cmd/tcpsim.
-// Legality of state transitions is an input (experiments passes
-// endpoint.Legal, the one table of them), so plots does not depend on
+// figures to draw and naming the files belong to experiments/figures and
+// cmd/tcpsim. Legality of state transitions is an input (experiments/figures
+// passes endpoint.Legal, the one table of them), so plots does not depend on
 // endpoint.
 package plots

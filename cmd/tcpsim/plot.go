@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"tcpsim/experiments"
+	"tcpsim/experiments/figures"
 )
 
 // cmdPlot redraws the figures of a result directory.
@@ -37,7 +37,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer lock.Unlock()
-	files, err := experiments.DrawPlots(pos[0], *format)
+	files, err := figures.DrawPlots(pos[0], *format)
 	for _, f := range files {
 		fmt.Fprintln(stdout, f)
 	}

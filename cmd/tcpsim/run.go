@@ -9,6 +9,7 @@ import (
 	"runtime"
 
 	"tcpsim/experiments"
+	"tcpsim/experiments/figures"
 	"tcpsim/experiments/results"
 	"tcpsim/experiments/sweep"
 )
@@ -182,7 +183,7 @@ func lockDir(dir, cmd string, stderr io.Writer) (*results.Lock, int) {
 // done. A figure that cannot be drawn (a coverage plot needs a trace
 // first) is a warning: the results themselves are complete.
 func drawAfterRun(dir string, stdout, stderr io.Writer) {
-	files, err := experiments.DrawPlots(dir, "")
+	files, err := figures.DrawPlots(dir, "")
 	for _, f := range files {
 		fmt.Fprintln(stdout, "figure:", f)
 	}

@@ -14,6 +14,7 @@ import (
 	"tcpsim/engine"
 	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/figures"
 	"tcpsim/experiments/results"
 	"tcpsim/plots"
 )
@@ -145,7 +146,7 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	tpath := *trans
 	if err := results.WriteFileAtomic(tpath, func(w io.Writer) error {
-		return experiments.WriteTransitions(w, res.Transitions)
+		return figures.WriteTransitions(w, res.Transitions)
 	}); err != nil {
 		fmt.Fprintln(stderr, "tcpsim:", err)
 		return exitFail

@@ -8,7 +8,7 @@ import (
 )
 
 // plotKind lists the fields of a Plot that one kind uses, as
-// experiments/figures.go draws it: needs are the fields it cannot be drawn
+// experiments/figures draws it: needs are the fields it cannot be drawn
 // without, takes the optional ones. Every kind also takes plotCommon. A
 // field a kind does not use is an error, not a setting silently ignored.
 type plotKind struct {

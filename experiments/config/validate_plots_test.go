@@ -9,7 +9,7 @@ import (
 )
 
 // TestPlotKinds checks, kind by kind, that a plot needs exactly the fields
-// experiments/figures.go draws it from and refuses the fields it ignores.
+// experiments/figures draws it from and refuses the fields it ignores.
 func TestPlotKinds(t *testing.T) {
 	const (
 		base = `name: p

@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"tcpsim/endpoint"
+	"tcpsim/experiments"
 	"tcpsim/experiments/config"
 	"tcpsim/plots"
 )
@@ -24,7 +25,7 @@ import (
 func (d *resultData) runOf(k int) (point, rep int, err error) {
 	reps := max(d.man.Replications, 1)
 	if d.exp != nil {
-		reps = replicationSlots(d.exp)
+		reps = experiments.ReplicationSlots(d.exp)
 	}
 	if k < 0 || k >= d.man.Points*reps {
 		return 0, 0, fmt.Errorf("run %d: want 0..%d", k, d.man.Points*reps-1)
@@ -135,7 +136,7 @@ func (d *resultData) ladderFigure(p config.Plot) (*plots.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := Trace(context.Background(), d.exp, TraceOptions{Run: int(p.Run), Ladder: true, Conn: int(p.Conn), AbsoluteSeq: p.AbsoluteSeq})
+	res, err := experiments.Trace(context.Background(), d.exp, experiments.TraceOptions{Run: int(p.Run), Ladder: true, Conn: int(p.Conn), AbsoluteSeq: p.AbsoluteSeq})
 	if err != nil {
 		return nil, err
 	}

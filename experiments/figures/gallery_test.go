@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"tcpsim/experiments"
 	"tcpsim/experiments/config"
 	"tcpsim/plots"
 )
@@ -21,8 +22,8 @@ import (
 // the page.
 
 const (
-	galleryDoc = "../docs/figures.md"
-	galleryDir = "../docs/figures"
+	galleryDoc = "../../docs/figures.md"
+	galleryDir = "../../docs/figures"
 	// galleryDPI keeps the committed images small; the figures are
 	// vector drawings and print from SVG or PDF.
 	galleryDPI = 150
@@ -30,9 +31,9 @@ const (
 
 // readmeFigures are the gallery figures the README shows, and where.
 var readmeFigures = map[string]string{
-	"old-duplicate-syn/ghosts-vs-handshake":      "../docs/ghosts-vs-handshake.png",
-	"handshake-under-loss/handshake-vs-loss":     "../docs/handshake-vs-loss.png",
-	"old-duplicate-syn/ladder-old-duplicate-syn": "../docs/ladder-old-duplicate-syn.png",
+	"old-duplicate-syn/ghosts-vs-handshake":      "../../docs/ghosts-vs-handshake.png",
+	"handshake-under-loss/handshake-vs-loss":     "../../docs/handshake-vs-loss.png",
+	"old-duplicate-syn/ladder-old-duplicate-syn": "../../docs/ladder-old-duplicate-syn.png",
 }
 
 // galleryPlot is one catalog plot and its YAML as the catalog writes it.
@@ -50,7 +51,7 @@ func (g galleryPlot) image() string { return g.file + "-" + g.plot.Name + ".png"
 // and plot order.
 func catalogPlots(t *testing.T) []galleryPlot {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("catalog", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join("..", "catalog", "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +111,8 @@ meaning; error bars of counts and durations are 95 % intervals on the log scale,
 they never go below zero; ladder labels are placed so that none hides another or a
 state name. To make one: ` + "`tcpsim run experiments/catalog/FILE.yaml && tcpsim plot results/NAME`" + `.
 
-This page is generated: ` + "`go test ./experiments -run TestGallery`" + ` fails when it and the catalog
-disagree, and ` + "`go test ./experiments -run TestGallery -update`" + ` runs the catalog and redraws it.
+This page is generated: ` + "`go test ./experiments/figures -run TestGallery`" + ` fails when it and the catalog
+disagree, and ` + "`go test ./experiments/figures -run TestGallery -update`" + ` runs the catalog and redraws it.
 `)
 	last := ""
 	for _, p := range ps {
@@ -132,7 +133,7 @@ disagree, and ` + "`go test ./experiments -run TestGallery -update`" + ` runs th
 func TestGallery(t *testing.T) {
 	ps := catalogPlots(t)
 	want := galleryMarkdown(ps)
-	if *updateTraces {
+	if *update {
 		drawGallery(t, ps)
 		if err := os.WriteFile(galleryDoc, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
@@ -141,10 +142,10 @@ func TestGallery(t *testing.T) {
 	}
 	got, err := os.ReadFile(galleryDoc)
 	if err != nil {
-		t.Fatalf("%v (go test ./experiments -run TestGallery -update makes it)", err)
+		t.Fatalf("%v (go test ./experiments/figures -run TestGallery -update makes it)", err)
 	}
 	if string(got) != want {
-		t.Errorf("%s is not what the catalog says: run go test ./experiments -run TestGallery -update", galleryDoc)
+		t.Errorf("%s is not what the catalog says: run go test ./experiments/figures -run TestGallery -update", galleryDoc)
 	}
 	for _, p := range ps {
 		if _, err := os.Stat(filepath.Join(galleryDir, p.image())); err != nil {
@@ -161,7 +162,7 @@ func TestCatalogLaddersDoNotOverlap(t *testing.T) {
 			continue
 		}
 		t.Run(p.file+"/"+p.plot.Name, func(t *testing.T) {
-			res, err := Trace(context.Background(), p.exp, TraceOptions{Run: int(p.plot.Run), Ladder: true, Conn: int(p.plot.Conn)})
+			res, err := experiments.Trace(context.Background(), p.exp, experiments.TraceOptions{Run: int(p.plot.Run), Ladder: true, Conn: int(p.plot.Conn)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,7 +190,7 @@ func drawGallery(t *testing.T, ps []galleryPlot) {
 		dir, ok := done[p.file]
 		if !ok {
 			dir = t.TempDir()
-			out, err := Run(context.Background(), p.exp, Options{Dir: dir, Workers: 2})
+			out, err := experiments.Run(context.Background(), p.exp, experiments.Options{Dir: dir, Workers: 2})
 			if err != nil || !out.Complete {
 				t.Fatalf("%s: %v (complete: %v)", p.file, err, out != nil && out.Complete)
 			}
@@ -209,7 +210,7 @@ func drawGallery(t *testing.T, ps []galleryPlot) {
 			paths = append(paths, r)
 		}
 		for _, path := range paths {
-			if err := SaveFigure(fig, path); err != nil {
+			if err := experiments.SaveFigure(fig, path); err != nil {
 				t.Fatal(err)
 			}
 		}

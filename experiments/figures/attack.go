@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tcpsim/endpoint"
+	"tcpsim/experiments"
 	"tcpsim/experiments/config"
 	"tcpsim/plots"
 )
@@ -72,7 +73,7 @@ func attackModel(metric string, e *config.Experiment, wi int, interval bool) (st
 			return "", nil, false
 		}
 		return "Erlang B(K=" + strconv.Itoa(k) + ", λT), T=" + strconv.FormatFloat(t, 'g', 4, 64) + " s",
-			func(x float64) float64 { return ErlangB(k, rate(x)*t) }, true
+			func(x float64) float64 { return plots.ErlangB(k, rate(x)*t) }, true
 	case metric == "reset_frac" && w.Kind == config.KindBlind:
 		d := time.Duration(w.Until - w.Start).Seconds()
 		if w.Until == 0 || d <= 0 {
@@ -112,22 +113,11 @@ func blindHitProbability(segment string, c *endpoint.Config) (float64, string) {
 	return 0, ""
 }
 
-// ErlangB is Erlang's loss formula B(k, a): the chance that an arrival
-// finds all k servers busy at offered load a = λT, by the recurrence
-// B(0) = 1, B(n) = a·B(n−1) / (n + a·B(n−1)).
-func ErlangB(k int, a float64) float64 {
-	b := 1.0
-	for n := 1; n <= k; n++ {
-		b = a * b / (float64(n) + a*b)
-	}
-	return b
-}
-
 // hostConfig returns the endpoint config of the named host.
 func hostConfig(e *config.Experiment, name string) *endpoint.Config {
 	for _, h := range e.Hosts {
 		if h.Name == name {
-			c, err := tcpConfig(h)
+			c, err := experiments.TCPConfig(h)
 			if err != nil {
 				return nil
 			}
@@ -146,7 +136,7 @@ func synQueueSlots(e *config.Experiment, w config.Workload, c *endpoint.Config) 
 	}
 	backlog := c.AcceptQueue
 	for _, v := range e.Workloads {
-		if !isAttacker(v) && v.Server == w.Server && v.Listen.Backlog != nil {
+		if !experiments.IsAttacker(v) && v.Server == w.Server && v.Listen.Backlog != nil {
 			backlog = int(*v.Listen.Backlog)
 		}
 	}

@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"math"
@@ -34,10 +34,7 @@ func TestMetricLabels(t *testing.T) {
 }
 
 func TestParamLabels(t *testing.T) {
-	e, err := config.Parse("t.yaml", []byte(tinyYAML))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := tinyExperiment(t)
 	for _, tt := range []struct {
 		path   string
 		values []string

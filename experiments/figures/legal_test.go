@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"testing"

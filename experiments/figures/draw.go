@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"encoding/csv"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tcpsim/endpoint"
+	"tcpsim/experiments"
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
 	"tcpsim/plots"
@@ -66,7 +67,7 @@ func DrawPlots(dir string, format string) ([]string, error) {
 				ext = "png"
 			}
 			path := filepath.Join(dir, "plots", p.Name+"."+ext)
-			if err = SaveFigure(fig, path); err == nil {
+			if err = experiments.SaveFigure(fig, path); err == nil {
 				written = append(written, path)
 			}
 		}
@@ -75,16 +76,6 @@ func DrawPlots(dir string, format string) ([]string, error) {
 		}
 	}
 	return written, errors.Join(errs...)
-}
-
-// SaveFigure writes fig to path atomically (a temporary file renamed into
-// place), in the format the extension names.
-func SaveFigure(fig *plots.Figure, path string) error {
-	format, err := plots.ParseFormat(filepath.Ext(path))
-	if err != nil {
-		return err
-	}
-	return results.WriteFileAtomic(path, func(w io.Writer) error { return fig.Encode(w, format) })
 }
 
 // resultData is a result directory, read lazily.
@@ -358,7 +349,7 @@ func handshakeModel(e *config.Experiment, x string) (plots.HandshakeModel, func(
 	var ccfg, scfg endpoint.Config
 	var okc, oks bool
 	for _, h := range e.Hosts {
-		cfg, err := tcpConfig(h)
+		cfg, err := experiments.TCPConfig(h)
 		if err != nil {
 			return plots.HandshakeModel{}, nil, false
 		}

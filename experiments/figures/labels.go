@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"math"
@@ -195,8 +195,8 @@ func nonNegativeCI(mean, lo, hi float64) (float64, float64) {
 	return mean * math.Exp(-h/mean), mean * math.Exp(h/mean)
 }
 
-// unitOfPath is the unit runs.csv gives a swept path's values in (see
-// paramValue), from the type of its value in e.
+// unitOfPath is the unit runs.csv gives a swept path's values in (SI, as
+// package experiments writes them), from the type of its value in e.
 func unitOfPath(e *config.Experiment, path string) plots.Unit {
 	if e == nil {
 		return plots.NoUnit
