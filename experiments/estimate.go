@@ -58,9 +58,9 @@ type Estimate struct {
 	Workers int
 }
 
-// ErrTooBig means an experiment's estimated memory exceeds the limit, or
+// errTooBig means an experiment's estimated memory exceeds the limit, or
 // its result files the free space.
-var ErrTooBig = errors.New("experiments: the experiment does not fit")
+var errTooBig = errors.New("experiments: the experiment does not fit")
 
 // term is one contribution to a cost, and the field responsible.
 type term struct {
@@ -270,24 +270,24 @@ func workloadConns(w config.Workload, limit time.Duration) (n float64, field str
 	return n, field, end + time.Duration(w.Start).Seconds()
 }
 
-// Check returns an error wrapping ErrTooBig if the estimated memory
+// Check returns an error wrapping errTooBig if the estimated memory
 // exceeds limit bytes; from says where the limit came from.
 func (est Estimate) Check(limit int64, from string) error {
 	if limit <= 0 || est.Memory <= float64(limit) {
 		return nil
 	}
 	return fmt.Errorf("%w in memory: it needs an estimated %s of memory, above the limit of %s (%s); most of it from %s: %s",
-		ErrTooBig, Bytes(est.Memory), Bytes(float64(limit)), from, est.MemoryField, est.MemoryWhy)
+		errTooBig, Bytes(est.Memory), Bytes(float64(limit)), from, est.MemoryField, est.MemoryWhy)
 }
 
-// CheckDisk returns an error wrapping ErrTooBig if the estimated result
+// CheckDisk returns an error wrapping errTooBig if the estimated result
 // files exceed free bytes, the space left where they go.
 func (est Estimate) CheckDisk(free int64, dir string) error {
 	if free <= 0 || est.Results <= float64(free) {
 		return nil
 	}
 	return fmt.Errorf("%w: its result files need an estimated %s, and %s has %s free; most of it from %s",
-		ErrTooBig, Bytes(est.Results), dir, Bytes(float64(free)), est.ResultsField)
+		errTooBig, Bytes(est.Results), dir, Bytes(float64(free)), est.ResultsField)
 }
 
 // String summarizes the estimate in one line.

@@ -44,8 +44,8 @@ func TestEstimateNamesTheField(t *testing.T) {
 		switch {
 		case tc.field == "" && err != nil:
 			t.Errorf("%s %v: %v; want it to fit (%s)", tc.file, tc.sets, err, est)
-		case tc.field != "" && (!errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "from "+tc.field+":")):
-			t.Errorf("%s --set %v: Check = %v; want ErrTooBig naming %s (%s)", tc.file, tc.sets, err, tc.field, est)
+		case tc.field != "" && (!errors.Is(err, errTooBig) || !strings.Contains(err.Error(), "from "+tc.field+":")):
+			t.Errorf("%s --set %v: Check = %v; want errTooBig naming %s (%s)", tc.file, tc.sets, err, tc.field, est)
 		}
 	}
 }
@@ -76,7 +76,7 @@ func TestEstimateCheckDisk(t *testing.T) {
 		ok   bool
 	}{{100 << 20, false}, {10 << 30, true}, {0, true}} {
 		err := est.CheckDisk(tc.free, "results/x")
-		if (err == nil) != tc.ok || err != nil && (!errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "workloads[0].count")) {
+		if (err == nil) != tc.ok || err != nil && (!errors.Is(err, errTooBig) || !strings.Contains(err.Error(), "workloads[0].count")) {
 			t.Errorf("CheckDisk(%d) with %s of results = %v; want ok %v, else naming workloads[0].count", tc.free, Bytes(est.Results), err, tc.ok)
 		}
 	}

@@ -33,7 +33,7 @@ record:
 	if _, err := Run(context.Background(), e, Options{Dir: dir, Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := filepath.Glob(filepath.Join(dir, TracesDir, "*"))
+	got, err := filepath.Glob(filepath.Join(dir, tracesDir, "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ record:
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Errorf("traces/ holds %v, want %v", names, want)
 	}
-	tr, _ := os.ReadFile(filepath.Join(dir, TracesDir, "run-1.txt"))
+	tr, _ := os.ReadFile(filepath.Join(dir, tracesDir, "run-1.txt"))
 	lines := strings.Split(strings.TrimSuffix(string(tr), "\n"), "\n")
 	if len(lines) != 13 || !strings.HasPrefix(lines[12], "… cut here") {
 		t.Errorf("run-1.txt has %d lines ending %q, want 12 and the cut notice", len(lines), lines[len(lines)-1])
@@ -58,7 +58,7 @@ record:
 	if !strings.HasPrefix(full.String(), strings.Join(lines[:12], "\n")) {
 		t.Errorf("run-1.txt is not the start of run 1's trace:\n%s\nwant the start of\n%s", tr, full.String())
 	}
-	pcap, _ := os.ReadFile(filepath.Join(dir, TracesDir, "run-1.pcap"))
+	pcap, _ := os.ReadFile(filepath.Join(dir, tracesDir, "run-1.pcap"))
 	if len(pcap) < 24+16 || !bytes.Equal(pcap[:4], []byte{0xd4, 0xc3, 0xb2, 0xa1}) && !bytes.Equal(pcap[:4], []byte{0x4d, 0x3c, 0xb2, 0xa1}) {
 		t.Errorf("run-1.pcap (%d bytes) does not start like a pcap file", len(pcap))
 	}

@@ -13,9 +13,9 @@ import (
 	"tcpsim/plots"
 )
 
-// TracesDir is the folder of a result directory that record.trace writes
+// tracesDir is the folder of a result directory that record.trace writes
 // to.
-const TracesDir = "traces"
+const tracesDir = "traces"
 
 // recordTraces carries out record.trace once the runs are done: for each
 // listed run that this invocation has (done now or before), the capture
@@ -41,10 +41,10 @@ func recordTraces(ctx context.Context, e *config.Experiment, dir string, runs *r
 	if t.Ladder && len(conns) == 0 {
 		conns = []config.Count{1}
 	}
-	out := filepath.Join(dir, TracesDir)
+	out := filepath.Join(dir, tracesDir)
 	var written []string
 	for _, k := range list {
-		j, err := RunJob(e, int(k))
+		j, err := runJob(e, int(k))
 		if err != nil {
 			return written, fmt.Errorf("record.trace.runs: %w", err)
 		}

@@ -72,13 +72,13 @@ type TraceResult struct {
 	ConnName string
 }
 
-// MaxLadderSegments is the most segments a ladder diagram may hold; more
+// maxLadderSegments is the most segments a ladder diagram may hold; more
 // would be unreadable.
-const MaxLadderSegments = 150
+const maxLadderSegments = 150
 
-// RunJob returns the sweep job of run index k: point k / n, replication
+// runJob returns the sweep job of run index k: point k / n, replication
 // k % n with n = ReplicationSlots(e), the convention of sweep.Execute.
-func RunJob(e *config.Experiment, k int) (sweep.Job, error) {
+func runJob(e *config.Experiment, k int) (sweep.Job, error) {
 	points := e.Points()
 	reps := ReplicationSlots(e)
 	if k < 0 || k >= len(points)*reps {
@@ -109,7 +109,7 @@ func ReplicationSlots(e *config.Experiment) int {
 // transition counts. The run is the same as in `tcpsim run`: same seed,
 // same streams, same events.
 func Trace(ctx context.Context, e *config.Experiment, opts TraceOptions) (*TraceResult, error) {
-	j, err := RunJob(e, opts.Run)
+	j, err := runJob(e, opts.Run)
 	if err != nil {
 		return nil, err
 	}

@@ -289,8 +289,8 @@ func (l *ladderRec) build(res *TraceResult, start, end engine.Time) error {
 		out.Label = ladderLabel(&s.raw, l.isns(&s.raw))
 		segs = append(segs, out)
 	}
-	if len(segs) > MaxLadderSegments {
-		return fmt.Errorf("%w: the ladder would have %d segments (at most %d): choose one connection (--conn) or a shorter window", ErrTrace, len(segs), MaxLadderSegments)
+	if len(segs) > maxLadderSegments {
+		return fmt.Errorf("%w: the ladder would have %d segments (at most %d): choose one connection (--conn) or a shorter window", ErrTrace, len(segs), maxLadderSegments)
 	}
 	res.Segments = segs
 	if windowed && !forever {

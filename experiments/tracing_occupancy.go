@@ -27,7 +27,7 @@ func OccupancyByHost(ctx context.Context, e *config.Experiment, k int, interval 
 	if interval <= 0 {
 		return plots.Occupancy{}, fmt.Errorf("%w: occupancy interval %v", ErrTrace, interval)
 	}
-	j, err := RunJob(e, k)
+	j, err := runJob(e, k)
 	if err != nil {
 		return plots.Occupancy{}, err
 	}

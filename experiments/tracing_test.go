@@ -32,13 +32,13 @@ func tinyExperiment(t *testing.T) *config.Experiment {
 func TestRunJobIsPointMajor(t *testing.T) {
 	e := tinyExperiment(t)
 	for _, tc := range []struct{ k, point, rep int }{{0, 0, 0}, {1, 0, 1}, {2, 1, 0}, {7, 3, 1}} {
-		j, err := RunJob(e, tc.k)
+		j, err := runJob(e, tc.k)
 		if err != nil || j.Point != tc.point || j.Replication != tc.rep || j.Index != tc.k {
-			t.Errorf("RunJob(%d) = point %d, replication %d, %v; want %d, %d", tc.k, j.Point, j.Replication, err, tc.point, tc.rep)
+			t.Errorf("runJob(%d) = point %d, replication %d, %v; want %d, %d", tc.k, j.Point, j.Replication, err, tc.point, tc.rep)
 		}
 	}
-	if _, err := RunJob(e, 8); err == nil {
-		t.Error("RunJob(8) of 8 runs: no error")
+	if _, err := runJob(e, 8); err == nil {
+		t.Error("runJob(8) of 8 runs: no error")
 	}
 }
 
@@ -119,12 +119,12 @@ func TestRunJobAdaptive(t *testing.T) {
 	e := tinyExperiment(t)
 	e.Replications = config.Replications{Min: 2, Max: 5, Until: &config.Until{Metric: "handshake_mean_s", CIHalfWidthRel: 0.1}}
 	for _, tc := range []struct{ k, point, rep int }{{0, 0, 0}, {4, 0, 4}, {5, 1, 0}, {19, 3, 4}} {
-		j, err := RunJob(e, tc.k)
+		j, err := runJob(e, tc.k)
 		if err != nil || j.Point != tc.point || j.Replication != tc.rep {
-			t.Errorf("RunJob(%d) = point %d, replication %d, %v; want %d, %d", tc.k, j.Point, j.Replication, err, tc.point, tc.rep)
+			t.Errorf("runJob(%d) = point %d, replication %d, %v; want %d, %d", tc.k, j.Point, j.Replication, err, tc.point, tc.rep)
 		}
 	}
-	if _, err := RunJob(e, 20); err == nil {
-		t.Error("RunJob(20) of 4 points × at most 5 replications: no error")
+	if _, err := runJob(e, 20); err == nil {
+		t.Error("runJob(20) of 4 points × at most 5 replications: no error")
 	}
 }
