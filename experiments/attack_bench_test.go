@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 	"tcpsim/experiments/sweep"
 )
 
@@ -51,14 +52,13 @@ func BenchmarkSynFlood1e6(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			parts := b.TempDir()
 			b.ReportAllocs()
-			var res *runResult
+			var res *sim.Result
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			for b.Loop() {
-				res, err = simulateRun(context.Background(), e, sweep.Job{Seed: 1}, parts, nil)
+				res, err = sim.Run(context.Background(), e, sweep.Job{Seed: 1}, sim.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -66,8 +66,8 @@ func BenchmarkSynFlood1e6(b *testing.B) {
 			b.StopTimer()
 			runtime.ReadMemStats(&after)
 			m := map[string]float64{}
-			for i, c := range MetricColumns {
-				m[c.Name] = res.values[i]
+			for i, c := range metricColumns {
+				m[c.Name] = res.Values[i]
 			}
 			if m["attack_segments"] != 1e6 {
 				b.Fatalf("%v SYNs sent, want 10^6", m["attack_segments"])

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 	"tcpsim/experiments/sweep"
 	"tcpsim/plots"
 )
@@ -38,13 +39,13 @@ func runPoint(t *testing.T, e *config.Experiment, n int) []map[string]float64 {
 	t.Helper()
 	var out []map[string]float64
 	for r := range n {
-		res, err := simulateRun(context.Background(), e, sweep.Job{Seed: e.Seed + uint64(r)*7919, Replication: r}, t.TempDir(), nil)
+		res, err := sim.Run(context.Background(), e, sweep.Job{Seed: e.Seed + uint64(r)*7919, Replication: r}, sim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		m := map[string]float64{}
-		for i, c := range MetricColumns {
-			m[c.Name] = res.values[i]
+		for i, c := range metricColumns {
+			m[c.Name] = res.Values[i]
 		}
 		out = append(out, m)
 	}

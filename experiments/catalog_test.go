@@ -212,3 +212,23 @@ func TestCatalogHandshakeUnderLoss(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The catalog leaves no connection stuck.
+func TestCatalogNoStuckConnections(t *testing.T) {
+	files, err := filepath.Glob("catalog/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatal("no catalog files", err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		if name == "million-connections" || name == "hundred-million" {
+			continue // the scale runs; their smaller siblings cover the same paths
+		}
+		e, out, _ := catalogRun(t, name, "replications=1")
+		for p := range e.Points() {
+			if v := mean(t, out, p, "conns_stuck"); v != 0 {
+				t.Errorf("%s point %d: %v stuck connections", name, p, v)
+			}
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"tcpsim/endpoint"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
 // Costs per item, measured on the catalog (million-connections with 2·10^5
@@ -141,9 +142,9 @@ func pointCost(e *config.Experiment) (mem term, res []term, events float64) {
 	var attackEvents float64
 	for i, w := range e.Workloads {
 		n, field, end := workloadConns(w, limit)
-		if IsAttacker(w) {
+		if sim.IsAttacker(w) {
 			// One segment per arrival and no state on the attacker's side
-			// (attack.go): its events, not connections; what the listener
+			// (sim's attack.go): its events, not connections; what the listener
 			// keeps is bounded by its queues.
 			attackEvents += n * eventsPerAttackSegment
 			lastArrival = math.Max(lastArrival, end)
@@ -223,7 +224,7 @@ func arrivalRate(w config.Workload) float64 {
 func timeWait(e *config.Experiment, host string) time.Duration {
 	for _, h := range e.Hosts {
 		if h.Name == host {
-			if cfg, err := TCPConfig(h); err == nil {
+			if cfg, err := sim.TCPConfig(h); err == nil {
 				return max(cfg.TimeWaitDuration(), 0)
 			}
 		}

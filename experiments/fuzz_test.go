@@ -6,16 +6,15 @@ import (
 	"path/filepath"
 	"testing"
 
-	"tcpsim/engine"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 	"tcpsim/experiments/sweep"
 )
 
-// The fuzz targets of issue 16's audit, seeded with the catalog: whatever
-// the bytes, decoding never panics; an experiment that validates builds
-// (validate passing means run cannot fail on configuration); and a short
-// simulation of it, capped in events and estimated memory, never panics.
-// .ci/run runs each for a few seconds.
+// The simulator's fuzz target of issue 16's audit, seeded with the
+// catalog: a short simulation of what validates, capped in events and
+// estimated memory, never panics (the builder's is package sim's
+// FuzzBuild). .ci/run runs it for a few seconds.
 
 // fuzzMaxMemory bounds the estimated memory of a fuzzed experiment that is
 // simulated: bigger ones are validate's to refuse (TestResourceGuards).
@@ -51,25 +50,6 @@ func parseSmall(data []byte) *config.Experiment {
 	return e
 }
 
-// FuzzBuild decodes arbitrary bytes and builds every point's network of
-// what validates: building must not fail (or panic) on what validate
-// accepted.
-func FuzzBuild(f *testing.F) {
-	addCatalog(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		e := parseSmall(data)
-		if e == nil {
-			return
-		}
-		for _, p := range e.Points() {
-			sim := engine.New()
-			if _, err := buildNetwork(sim, engine.NewStreams(e.Seed, 0), p.Exp); err != nil {
-				t.Fatalf("point %d validates but does not build: %v", p.Index, err)
-			}
-		}
-	})
-}
-
 // FuzzSimulate runs the first point of what validates, capped at
 // fuzzEvents events: no input may crash a run or break its metric table.
 func FuzzSimulate(f *testing.F) {
@@ -82,15 +62,15 @@ func FuzzSimulate(f *testing.F) {
 		p := e.Points()[0]
 		p.Exp.Stop.Events = fuzzEvents
 		j := sweep.Job{Point: 0, Replication: 0, Seed: e.Seed, Params: nil}
-		vals, err := simulate(context.Background(), p.Exp, j, t.TempDir(), nil)
+		res, err := sim.Run(context.Background(), p.Exp, j, sim.Options{})
 		if err != nil {
 			// An error (a runaway storm, say) is a message; the target
 			// looks for panics and broken invariants.
-			t.Logf("simulate: %v", err)
+			t.Logf("sim.Run: %v", err)
 			return
 		}
-		if len(vals) != len(MetricColumns) {
-			t.Fatalf("simulate returned %d values, want %d", len(vals), len(MetricColumns))
+		if len(res.Values) != len(metricColumns) {
+			t.Fatalf("sim.Run returned %d values, want %d", len(res.Values), len(metricColumns))
 		}
 	})
 }

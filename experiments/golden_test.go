@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
 // TestBadInputs loads every testdata/bad/*.yaml (with the --set overrides
@@ -30,7 +31,7 @@ func TestBadInputs(t *testing.T) {
 			if s, err := os.ReadFile(strings.TrimSuffix(f, ".yaml") + ".set"); err == nil {
 				sets = strings.Split(strings.TrimSpace(string(s)), "\n")
 			}
-			_, perr := config.ParseChecked(name, data, Check, sets...)
+			_, perr := config.ParseChecked(name, data, sim.Check, sets...)
 			var es *config.Errors
 			if !errors.As(perr, &es) || len(es.List) == 0 {
 				t.Fatalf("got error %v (%T), want a non-empty *config.Errors", perr, perr)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
 // paramValue is the value of swept parameter i at point p as runs.csv and
@@ -43,7 +44,7 @@ func paramValue(p config.Point, i int) string {
 		// (its own or its profile's).
 		if m := hostPath.FindStringSubmatch(x.Path); m != nil {
 			if h, _ := strconv.Atoi(m[1]); h < len(p.Exp.Hosts) {
-				if c, err := TCPConfig(p.Exp.Hosts[h]); err == nil {
+				if c, err := sim.TCPConfig(p.Exp.Hosts[h]); err == nil {
 					return num(c.TimeWaitDuration().Seconds())
 				}
 			}

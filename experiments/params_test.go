@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
 // runs.csv holds swept quantities as plain numbers in SI units, and
@@ -26,7 +27,7 @@ sweep:
     workloads[0].arrivals.poisson: [5/ms, 2/min]
     hosts[0].tcp.mss: [1460, 536]
 `
-	e, err := config.ParseChecked("si.yaml", []byte(text), Check)
+	e, err := config.ParseChecked("si.yaml", []byte(text), sim.Check)
 	if err != nil {
 		t.Fatal(err)
 	}

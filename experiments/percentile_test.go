@@ -61,7 +61,7 @@ func TestPercentilesWithinStatedError(t *testing.T) {
 				{"handshake_max_s", hs[len(hs)-1], 1e-12},
 				{"handshake_mean_s", sum / float64(len(hs)), 1e-9},
 			} {
-				got := row.Values[slices.IndexFunc(MetricColumns, func(c results.Column) bool { return c.Name == m.metric })]
+				got := row.Values[slices.IndexFunc(metricColumns, func(c results.Column) bool { return c.Name == m.metric })]
 				if err := math.Abs(got-m.exact) / m.exact; !(err <= m.bound) {
 					t.Errorf("%s run (%d, %d): %s = %v, exact %v: relative error %.3g above %.3g",
 						tc.name, row.Point, row.Replication, m.metric, got, m.exact, err, m.bound)

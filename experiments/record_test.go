@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
 // record.trace writes, for each listed run, the capture host's text trace
@@ -25,7 +26,7 @@ record:
   trace: {runs: [1], conns: [1, 2], pcap: true, ladder: true, limit: 12}
   occupancy: {interval: 50ms, states: [TIME-WAIT, ESTABLISHED]}
 `
-	e, err := config.ParseChecked("recorded.yaml", []byte(text), Check)
+	e, err := config.ParseChecked("recorded.yaml", []byte(text), sim.Check)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ injections:
   - {name: cut-synack, drop: {match: {flags: S., conn: 1}}}
   - {name: blink, link: {name: wire, down: 2s, up: 3s}}
 `
-	e, err := config.ParseChecked("named.yaml", []byte(text), Check)
+	e, err := config.ParseChecked("named.yaml", []byte(text), sim.Check)
 	if err != nil {
 		t.Fatal(err)
 	}

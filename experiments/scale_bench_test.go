@@ -73,7 +73,7 @@ func BenchmarkScale(b *testing.B) {
 	} {
 		b.Run(fmt.Sprintf("%s/n=%d", tc.scenario, tc.n), func(b *testing.B) {
 			e := scaleExperiment(b, tc.scenario, tc.n)
-			eventsCol := slices.IndexFunc(MetricColumns, func(c results.Column) bool { return c.Name == "events" })
+			eventsCol := slices.IndexFunc(metricColumns, func(c results.Column) bool { return c.Name == "events" })
 			parts := b.TempDir()
 			b.ReportAllocs()
 			var events float64
@@ -81,11 +81,11 @@ func BenchmarkScale(b *testing.B) {
 			runtime.ReadMemStats(&before)
 			cpu0 := cpuTime(b)
 			for b.Loop() {
-				vals, err := simulate(context.Background(), e, sweep.Job{Seed: 1}, parts, nil)
+				res, err := runOne(context.Background(), e, sweep.Job{Seed: 1}, parts)
 				if err != nil {
 					b.Fatal(err)
 				}
-				events = vals[eventsCol]
+				events = res.Values[eventsCol]
 			}
 			b.StopTimer()
 			cpu := cpuTime(b) - cpu0
@@ -136,7 +136,7 @@ func BenchmarkScaleSteady(b *testing.B) {
 				for i, e := range []*config.Experiment{small, large} {
 					var before, after runtime.MemStats
 					runtime.ReadMemStats(&before)
-					if _, err := simulate(context.Background(), e, sweep.Job{Seed: 1}, parts, nil); err != nil {
+					if _, err := runOne(context.Background(), e, sweep.Job{Seed: 1}, parts); err != nil {
 						b.Fatal(err)
 					}
 					runtime.ReadMemStats(&after)

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 	"tcpsim/experiments/sweep"
 	"tcpsim/experiments/trace"
 	"tcpsim/link"
@@ -121,12 +121,6 @@ func Trace(ctx context.Context, e *config.Experiment, opts TraceOptions) (*Trace
 		}
 		host = pe.Workloads[0].Server.Host
 	}
-	parts, err := os.MkdirTemp("", "tcpsim-trace-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(parts)
-
 	tr := newTracer(pe, opts)
 	var pw *trace.PcapWriter
 	if opts.Pcap != nil {
@@ -136,20 +130,20 @@ func Trace(ctx context.Context, e *config.Experiment, opts TraceOptions) (*Trace
 	}
 	var net *topology.Network
 	var setupErr error
-	watch := func(n *topology.Network, stacks *Observers) {
+	watch := func(n *topology.Network) endpoint.Observer {
 		net = n
 		h := n.Host(host)
 		if h == nil {
 			setupErr = fmt.Errorf("%w: no host named %q", ErrTrace, host)
-			return
+			return nil
 		}
 		tr.bind(n, h, pw, pe)
-		*stacks = append(*stacks, tr)
 		for _, l := range n.Links() {
 			l.SetObserver(&linkTap{tr: tr, l: l})
 		}
+		return tr
 	}
-	if _, err := simulate(ctx, pe, j, parts, watch); err != nil {
+	if _, err := sim.Run(ctx, pe, j, sim.Options{Watch: watch}); err != nil {
 		return nil, err
 	}
 	if setupErr != nil {

@@ -3,13 +3,13 @@ package experiments
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 	"tcpsim/plots"
 	"tcpsim/topology"
 )
@@ -32,18 +32,13 @@ func OccupancyByHost(ctx context.Context, e *config.Experiment, k int, interval 
 		return plots.Occupancy{}, err
 	}
 	pe := e.Points()[j.Point].Exp
-	parts, err := os.MkdirTemp("", "tcpsim-occupancy-")
-	if err != nil {
-		return plots.Occupancy{}, err
-	}
-	defer os.RemoveAll(parts)
 	c := &hostCounter{interval: engine.Time(interval)}
-	watch := func(n *topology.Network, obs *Observers) {
+	watch := func(n *topology.Network) endpoint.Observer {
 		c.hosts = n.Hosts()
 		c.counts = make([][endpoint.NumStates]int, len(c.hosts))
-		*obs = append(*obs, c)
+		return c
 	}
-	if _, err := simulate(ctx, pe, j, parts, watch); err != nil {
+	if _, err := sim.Run(ctx, pe, j, sim.Options{Watch: watch}); err != nil {
 		return plots.Occupancy{}, err
 	}
 	c.sampleUntil(c.last + 1)
@@ -67,7 +62,7 @@ func OccupancyByHost(ctx context.Context, e *config.Experiment, k int, interval 
 	return o, nil
 }
 
-// hostCounter counts each host's TCBs by state, as the run's collector
+// hostCounter counts each host's TCBs by state, as sim's collector
 // counts them all, and samples the counts every interval.
 type hostCounter struct {
 	interval engine.Time
@@ -92,7 +87,7 @@ func (c *hostCounter) sampleUntil(t engine.Time) {
 }
 
 // OnState implements endpoint.Observer, with the collector's rules for
-// listener forks (see collector.OnState).
+// listener forks (see collector.OnState in package sim).
 func (c *hostCounter) OnState(e endpoint.StateEvent) {
 	c.sampleUntil(e.Time)
 	c.last = e.Time

@@ -13,13 +13,13 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
 // The YAML examples of README.md and docs/*.md are executed: each is
 // validated as `tcpsim validate` would (config.ParseChecked with
-// experiments.Check). docs/README.md describes the convention; in short, an
+// sim.Check). docs/README.md describes the convention; in short, an
 // HTML comment on the line before a ```yaml fence says what the block is:
 //
 //	(none)                          a whole experiment: must validate
@@ -243,7 +243,7 @@ func TestDocExamples(t *testing.T) {
 			if strings.HasPrefix(kind, "fragment") {
 				name = where + " (the fragment over its base)"
 			}
-			e, err := config.ParseChecked(name, []byte(text), experiments.Check)
+			e, err := config.ParseChecked(name, []byte(text), sim.Check)
 			if m := sameAsRE.FindStringSubmatch(b.after); m != nil && err == nil {
 				// "This is `experiments/catalog/x.yaml`": the example must
 				// be that file, comments and spelling aside.

@@ -8,8 +8,8 @@ import (
 	"os"
 	"syscall"
 
-	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
 // stdin is where "-" reads an experiment from; tests replace it.
@@ -47,5 +47,5 @@ func loadStdin(sets []string) (*config.Experiment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", stdinName, err)
 	}
-	return config.ParseChecked(stdinName, data, experiments.Check, sets...)
+	return config.ParseChecked(stdinName, data, sim.Check, sets...)
 }

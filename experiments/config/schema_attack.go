@@ -11,7 +11,7 @@ import (
 
 // The workload kinds: ordinary clients, and the attackers of issue 14.
 // Each attacker sends one segment per arrival from its client host toward
-// its server and keeps no state; experiments/attack.go documents the
+// its server and keeps no state; experiments/sim/attack.go documents the
 // threat model each implements.
 const (
 	// KindConnections opens connections that follow Connection.

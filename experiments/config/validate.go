@@ -101,7 +101,8 @@ func (d *decoder) validateHosts(hs []Host) map[string]bool {
 }
 
 // validateTCP checks what only the file format knows; endpoint.Config owns
-// the rules for the values themselves (experiments.Check applies them).
+// the rules for the values themselves (experiments/sim's Check applies
+// them).
 func (d *decoder) validateTCP(t *TCP, p string) {
 	if t.RcvWindow != nil && *t.RcvWindow > 65535<<14 {
 		// RFC 7323 §2.3: a shift of at most 14 scales the 16-bit window
@@ -236,7 +237,7 @@ func (d *decoder) validateSpec(s *LinkSpec, p string) {
 
 // validateDist checks the file's own parametrization of a distribution;
 // link.Dist owns the rules for the distribution it becomes
-// (experiments.Check applies them).
+// (experiments/sim's Check applies them).
 func (d *decoder) validateDist(x *Dist, p string) {
 	if x == nil || x.Dist != "lognormal" {
 		return

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"tcpsim/endpoint"
-	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 	"tcpsim/plots"
 )
 
@@ -117,7 +117,7 @@ func blindHitProbability(segment string, c *endpoint.Config) (float64, string) {
 func hostConfig(e *config.Experiment, name string) *endpoint.Config {
 	for _, h := range e.Hosts {
 		if h.Name == name {
-			c, err := experiments.TCPConfig(h)
+			c, err := sim.TCPConfig(h)
 			if err != nil {
 				return nil
 			}
@@ -136,7 +136,7 @@ func synQueueSlots(e *config.Experiment, w config.Workload, c *endpoint.Config) 
 	}
 	backlog := c.AcceptQueue
 	for _, v := range e.Workloads {
-		if !experiments.IsAttacker(v) && v.Server == w.Server && v.Listen.Backlog != nil {
+		if !sim.IsAttacker(v) && v.Server == w.Server && v.Listen.Backlog != nil {
 			backlog = int(*v.Listen.Backlog)
 		}
 	}

@@ -13,7 +13,7 @@
 // a run again comes from package experiments, which it imports (experiments
 // never imports it): the ladder from experiments.Trace, the occupancy of
 // each end from experiments.OccupancyByHost, a host's TCP settings for the
-// models from experiments.TCPConfig, and run numbering from
+// models from sim.TCPConfig (package experiments/sim), and run numbering from
 // experiments.ReplicationSlots. Drawing is package plots'; files are
 // written atomically by experiments.SaveFigure.
 package figures

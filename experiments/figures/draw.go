@@ -18,6 +18,7 @@ import (
 	"tcpsim/experiments"
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
+	"tcpsim/experiments/sim"
 	"tcpsim/plots"
 
 	"go.yaml.in/yaml/v3"
@@ -349,7 +350,7 @@ func handshakeModel(e *config.Experiment, x string) (plots.HandshakeModel, func(
 	var ccfg, scfg endpoint.Config
 	var okc, oks bool
 	for _, h := range e.Hosts {
-		cfg, err := experiments.TCPConfig(h)
+		cfg, err := sim.TCPConfig(h)
 		if err != nil {
 			return plots.HandshakeModel{}, nil, false
 		}

@@ -1,4 +1,4 @@
-package experiments
+package sim
 
 import (
 	"errors"
@@ -11,13 +11,6 @@ import (
 	"tcpsim/experiments/config"
 	"tcpsim/link"
 )
-
-// Load reads an experiment file and checks every sweep point against the
-// model packages' own rules (Check), so that a file Load accepts builds and
-// runs at every point. validate and run both load through it.
-func Load(path string, sets ...string) (*config.Experiment, error) {
-	return config.LoadChecked(path, Check, sets...)
-}
 
 // Check maps one point of an experiment onto the configs of the model
 // packages, which own the rules for their settings (endpoint.Config,

@@ -1,4 +1,4 @@
-package experiments
+package sim
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,4 @@
-package experiments
+package sim
 
 import (
 	"fmt"
@@ -7,23 +7,10 @@ import (
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
-	"tcpsim/experiments/config"
 	"tcpsim/experiments/histogram"
 	"tcpsim/experiments/metric"
-	"tcpsim/experiments/results"
 	"tcpsim/topology"
 )
-
-// MetricColumns are the run metrics, in runs.csv order, with their formats:
-// the names the experiment format knows (config.Metrics), seconds for those
-// ending in _s, counts for the others.
-var MetricColumns = func() []results.Column {
-	cols := make([]results.Column, len(config.Metrics))
-	for i, name := range config.Metrics {
-		cols[i] = results.Column{Name: name, Kind: results.KindOf(name)}
-	}
-	return cols
-}()
 
 // connRecord follows one connection attempt of a workload.
 type connRecord struct {
@@ -68,6 +55,7 @@ type stateAt struct {
 
 // collector observes every stack of a run and computes its metrics.
 type collector struct {
+	// recordPaths keeps each end's states for connections.csv's rows.
 	recordPaths bool
 	recs        recTable
 	// live are the records not yet released, free those ready for reuse
@@ -319,7 +307,7 @@ func (c *collector) ended(r *connRecord, now engine.Time, reason endpoint.Reason
 	c.stats(r).outcomes[r.outcome]++
 }
 
-// values computes the run's metrics in MetricColumns order; left are the
+// values computes the run's metrics in config.Metrics order; left are the
 // TCBs the run left behind. wall is filled in by the caller.
 func (c *collector) values(net *topology.Network, sim *engine.Sim, left leftovers) []float64 {
 	var ctr endpoint.Counters

@@ -1,4 +1,4 @@
-package experiments
+package sim
 
 import (
 	"math/rand/v2"
@@ -73,7 +73,7 @@ var mutations = []struct {
 // builds its network and workloads without an error.
 func TestValidatePassingMeansItBuilds(t *testing.T) {
 	var files []string
-	for _, g := range []string{"../testdata/good/*.yaml", "catalog/*.yaml"} {
+	for _, g := range []string{"../../testdata/good/*.yaml", "../catalog/*.yaml"} {
 		m, _ := filepath.Glob(g)
 		files = append(files, m...)
 	}

@@ -1,12 +1,11 @@
-package experiments
+package sim
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,36 +22,31 @@ func runOnce(t *testing.T, text string) (map[string]float64, []map[string]string
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
-	parts := t.TempDir()
 	j := sweep.Job{Seed: uint64(e.Seed)}
-	res, err := simulateRun(context.Background(), e, j, parts, nil)
+	var conns bytes.Buffer
+	opts := Options{}
+	if e.Record.Connections {
+		opts.Connections = &conns
+	}
+	res, err := Run(context.Background(), e, j, opts)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
-	vals := map[string]float64{}
-	for i, c := range MetricColumns {
-		vals[c.Name] = res.values[i]
-	}
+	vals := byName(res.Values)
 	var rows []map[string]string
-	if e.Record.Connections {
-		b, err := os.ReadFile(partName(parts, "connections", 0, 0))
-		if err != nil {
-			t.Fatal(err)
+	for _, line := range strings.Split(strings.TrimSpace(conns.String()), "\n") {
+		if line == "" {
+			continue
 		}
-		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			if line == "" {
-				continue
-			}
-			f := strings.Split(line, ",")
-			row := map[string]string{}
-			for i, name := range connectionColumns {
-				row[name] = f[i]
-			}
-			rows = append(rows, row)
+		f := strings.Split(line, ",")
+		row := map[string]string{}
+		for i, name := range ConnectionColumns {
+			row[name] = f[i]
 		}
+		rows = append(rows, row)
 	}
-	if res.stuckTotal > 0 {
-		t.Errorf("%d stuck connections: %s\n%s", res.stuckTotal, strings.Join(res.stuck, "; "), text)
+	if res.StuckTotal > 0 {
+		t.Errorf("%d stuck connections: %s\n%s", res.StuckTotal, strings.Join(res.Stuck, "; "), text)
 	}
 	return vals, rows
 }
@@ -174,26 +168,6 @@ func TestRandomExperimentsFinish(t *testing.T) {
 		}
 		if t.Failed() {
 			return
-		}
-	}
-}
-
-// The catalog leaves no connection stuck.
-func TestCatalogNoStuckConnections(t *testing.T) {
-	files, err := filepath.Glob("catalog/*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatal("no catalog files", err)
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
-		if name == "million-connections" || name == "hundred-million" {
-			continue // the scale runs; their smaller siblings cover the same paths
-		}
-		e, out, _ := catalogRun(t, name, "replications=1")
-		for p := range e.Points() {
-			if v := mean(t, out, p, "conns_stuck"); v != 0 {
-				t.Errorf("%s point %d: %v stuck connections", name, p, v)
-			}
 		}
 	}
 }

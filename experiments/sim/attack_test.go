@@ -1,11 +1,10 @@
-package experiments
+package sim
 
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -14,34 +13,28 @@ import (
 )
 
 // runWorkloads simulates run 0 of an experiment text and returns the run's
-// metrics and each workload's row of workloads.csv, by workload and metric.
+// metrics and each workload's metrics (workloads.csv's rows), by
+// workload and metric.
 func runWorkloads(t *testing.T, text string) (map[string]float64, map[string]map[string]float64) {
 	t.Helper()
 	e, err := config.Parse("test.yaml", []byte(text))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
-	parts := t.TempDir()
-	res, err := simulateRun(context.Background(), e, sweep.Job{Seed: e.Seed}, parts, nil)
+	res, err := Run(context.Background(), e, sweep.Job{Seed: e.Seed}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vals := map[string]float64{}
-	for i, c := range MetricColumns {
-		vals[c.Name] = res.values[i]
-	}
+	vals := byName(res.Values)
 	perW := map[string]map[string]float64{}
-	b, err := os.ReadFile(partName(parts, "workloads", 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		f := strings.Split(line, ",")
-		if perW[f[2]] == nil {
-			perW[f[2]] = map[string]float64{}
+	for i, spec := range e.Workloads {
+		perW[spec.Name] = map[string]float64{}
+		for k, v := range res.Workloads[i] {
+			if math.IsNaN(v) {
+				v = 0 // as workloads.csv's empty value read back
+			}
+			perW[spec.Name][WorkloadMetrics[k]] = v
 		}
-		v, _ := strconv.ParseFloat(f[5], 64)
-		perW[f[2]][f[4]] = v
 	}
 	return vals, perW
 }
