@@ -326,13 +326,18 @@ func (a *clientApp) OnAccept(*endpoint.Listener, endpoint.Conn) {}
 // OnData implements endpoint.Handler.
 func (a *clientApp) OnData(_ endpoint.Conn, n, stale int) {
 	r := a.rec()
-	r.foreign = r.foreign || stale > 0
-	want := int(r.w.spec.Connection.Receive)
-	before := r.rcvd
-	r.rcvd += n
-	if before < want && r.rcvd >= want {
+	if r.receive(&r.rcvd, n, stale, int(r.w.spec.Connection.Receive)) {
 		r.w.clientDone(r)
 	}
+}
+
+// receive adds n delivered bytes, stale of them from another incarnation,
+// to *got, one end's count, and reports whether that just reached want.
+func (r *connRecord) receive(got *int, n, stale, want int) bool {
+	r.foreign = r.foreign || stale > 0
+	before := *got
+	*got += n
+	return before < want && *got >= want
 }
 
 // OnPeerClose implements endpoint.Handler: the client answers the server's
@@ -379,11 +384,7 @@ func (a *serverApp) OnAccept(*endpoint.Listener, endpoint.Conn) {}
 // OnData implements endpoint.Handler.
 func (a *serverApp) OnData(_ endpoint.Conn, n, stale int) {
 	r := a.rec()
-	r.foreign = r.foreign || stale > 0
-	want := int(r.w.spec.Connection.Send)
-	before := r.srvRcvd
-	r.srvRcvd += n
-	if before < want && r.srvRcvd >= want {
+	if r.receive(&r.srvRcvd, n, stale, int(r.w.spec.Connection.Send)) {
 		r.w.serverDone(r)
 	}
 }
