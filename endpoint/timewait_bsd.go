@@ -11,7 +11,7 @@ package endpoint
 func (tw *twTable) arriveBSD(slot uint32, seg *Segment) {
 	s := tw.s
 	cfg := &s.cfg
-	e := &tw.entries[slot]
+	e := tw.entry(slot)
 	_, raddr, _ := keyParts(e.key)
 	if seg.Flags&RST != 0 {
 		s.dropped(raddr, seg, NoteRstIgnored, e.inc, TimeWait)
