@@ -147,3 +147,43 @@ func BenchmarkTimeWaitBuildUp(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/remnant")
 }
+
+// BenchmarkConnectionAmidTimeWait is BenchmarkConnection at a client that
+// also holds 600,000 TIME-WAIT remnants of other connections, as each
+// client of hundred-million.yaml holds 60,000 (issue 17): every segment
+// of the connection is looked up in a host whose connection tables no
+// longer fit in cache. The client's own TIME-WAIT is ablated, and the
+// remnants outlive the run.
+func BenchmarkConnectionAmidTimeWait(b *testing.B) {
+	n := newTestNet(time.Millisecond)
+	cfg := DefaultConfig()
+	cfg.DelayedACK = 0
+	ccfg := cfg
+	ccfg.TimeWait = TimeWaitNone
+	a := n.addStack(b, addrA, ccfg)
+	s := n.addStack(b, addrB, cfg)
+	if _, err := s.Listen(80, ListenOptions{}, &benchApp{server: true}); err != nil {
+		b.Fatal(err)
+	}
+	const remnants = 600000
+	for i := range remnants {
+		key := tupleKey(uint16(1024+i%60000), Addr(0x0b000000+i/60000), 80)
+		a.tw.add(key, twEntry{key: key, inc: Incarnation(i + 1), sndNxt: 1, rcvNxt: 2}, 1e6*time.Hour)
+	}
+	client := &benchApp{}
+	run := func() {
+		if _, err := a.Connect(addrB, 80, client); err != nil {
+			b.Fatal(err)
+		}
+		n.sim.RunFor(time.Second)
+	}
+	run() // warm the pools
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
+	b.StopTimer()
+	if tcbs, tw := a.NumConns(); tcbs != 0 || tw != remnants {
+		b.Fatalf("left %d TCBs, %d TIME-WAIT", tcbs, tw)
+	}
+}
