@@ -8,17 +8,18 @@
 // timeseries.csv's and workloads.csv's from what it returned; run.go and
 // workloads_table.go) and gathers them under one header when the sweep
 // ends. It estimates an experiment's cost before it runs (estimate.go),
-// and traces a run again on request through sim's watch hook (tracing.go
-// and tracing_ladder.go: text, pcap, ladder and transition counts;
-// tracing_occupancy.go: each host's states over time; record_trace.go:
-// record.trace's files).
+// and writes record.trace's files once the runs are done
+// (record_trace.go: each listed run traced again by package tracing).
 //
 // Subpackages: config (the YAML format), sim (one simulation: building the
-// network, workloads, attackers, injections, metrics), results (the result
-// files), sweep (parallel, resumable, sharded execution), trace (pcap and
-// text traces) and figures (the plots: section, drawn from a result
-// directory; it imports this package, never the other way round).
+// network, workloads, attackers, injections, metrics, and run numbering),
+// results (the result files), sweep (parallel, resumable, sharded
+// execution), trace (pcap and text traces), tracing (a run traced again:
+// text, pcap, ladder, transition counts, each host's occupancy) and
+// figures (the plots: section, drawn from a result directory; this package
+// never imports it).
 //
 // It owns no protocol logic (endpoint), no channel model (link), no
-// routing (topology) and nothing of a run's simulation (sim).
+// routing (topology), nothing of a run's simulation (sim) and no tracer
+// (tracing).
 package experiments

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/sim"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden error files of testdata/bad")
 
 // TestBadInputs loads every testdata/bad/*.yaml (with the --set overrides
 // of a sibling .set file, one per line) as validate and run do, and
@@ -43,7 +46,7 @@ func TestBadInputs(t *testing.T) {
 			}
 			got := perr.Error() + "\n"
 			golden := strings.TrimSuffix(f, ".yaml") + ".err"
-			if *updateTraces { // -update rewrites every golden file of the package
+			if *update { // -update rewrites every golden file of the package
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}

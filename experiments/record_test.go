@@ -10,6 +10,7 @@ import (
 
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/sim"
+	"tcpsim/experiments/tracing"
 )
 
 // record.trace writes, for each listed run, the capture host's text trace
@@ -53,7 +54,7 @@ record:
 	}
 	// The same run traced by hand gives the same first lines.
 	var full bytes.Buffer
-	if _, err := Trace(context.Background(), e, TraceOptions{Run: 1, Text: &full}); err != nil {
+	if _, err := tracing.Trace(context.Background(), e, tracing.TraceOptions{Run: 1, Text: &full}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(full.String(), strings.Join(lines[:12], "\n")) {
@@ -66,31 +67,5 @@ record:
 	ts, _ := os.ReadFile(filepath.Join(dir, "timeseries.csv"))
 	if head, _, _ := strings.Cut(string(ts), "\n"); head != "point,replication,time_s,established,time_wait" {
 		t.Errorf("timeseries.csv header %q, want the two states asked for", head)
-	}
-}
-
-// An injection's name labels what it did in the text trace.
-func TestInjectionNamedInTrace(t *testing.T) {
-	text := `name: named
-hosts: [{name: c}, {name: s}]
-links: [{name: wire, between: [c, s], delay: 5ms}]
-workloads:
-  - {name: w, client: c, server: s:80, arrivals: {times: [0]}, connection: {close: client}}
-injections:
-  - {name: cut-synack, drop: {match: {flags: S., conn: 1}}}
-  - {name: blink, link: {name: wire, down: 2s, up: 3s}}
-`
-	e, err := config.ParseChecked("named.yaml", []byte(text), sim.Check)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if _, err := Trace(context.Background(), e, TraceOptions{Run: 0, Text: &out}); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"injection cut-synack: dropped this segment", "injection blink: link wire/s->c down", "injection blink: link wire/s->c up"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("the trace lacks %q:\n%s", want, out.String())
-		}
 	}
 }

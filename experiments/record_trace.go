@@ -10,7 +10,8 @@ import (
 
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
-	"tcpsim/plots"
+	"tcpsim/experiments/sim"
+	"tcpsim/experiments/tracing"
 )
 
 // tracesDir is the folder of a result directory that record.trace writes
@@ -44,9 +45,10 @@ func recordTraces(ctx context.Context, e *config.Experiment, dir string, runs *r
 	out := filepath.Join(dir, tracesDir)
 	var written []string
 	for _, k := range list {
-		j, err := runJob(e, int(k))
+		j, err := sim.Job(e, int(k))
 		if err != nil {
-			return written, fmt.Errorf("record.trace.runs: %w", err)
+			// A run Trace could not trace either: said as Trace says it.
+			return written, fmt.Errorf("record.trace.runs: %w: %w", tracing.ErrTrace, err)
 		}
 		if !done[[2]int{j.Point, j.Replication}] {
 			continue // another shard's, or not reached yet
@@ -57,11 +59,11 @@ func recordTraces(ctx context.Context, e *config.Experiment, dir string, runs *r
 		stem := filepath.Join(out, fmt.Sprintf("run-%d", k))
 		if _, err := os.Stat(stem + ".txt"); os.IsNotExist(err) {
 			var text, pcap bytes.Buffer
-			opts := TraceOptions{Run: int(k), Text: &limitedLines{w: &text, left: int(t.Limit)}}
+			opts := tracing.TraceOptions{Run: int(k), Text: &limitedLines{w: &text, left: int(t.Limit)}}
 			if t.Pcap {
 				opts.Pcap = &pcap
 			}
-			if _, err := Trace(ctx, e, opts); err != nil {
+			if _, err := tracing.Trace(ctx, e, opts); err != nil {
 				return written, fmt.Errorf("record.trace: run %d: %w", k, err)
 			}
 			if t.Pcap {
@@ -84,13 +86,13 @@ func recordTraces(ctx context.Context, e *config.Experiment, dir string, runs *r
 			if _, err := os.Stat(name); err == nil {
 				continue
 			}
-			res, err := Trace(ctx, e, TraceOptions{Run: int(k), Ladder: true, Conn: int(c)})
+			res, err := tracing.Trace(ctx, e, tracing.TraceOptions{Run: int(k), Ladder: true, Conn: int(c)})
 			if err != nil {
 				return written, fmt.Errorf("record.trace: run %d, connection %d: %w", k, c, err)
 			}
 			fig, err := res.LadderFigure(fmt.Sprintf("%s, run %d, %s", e.Name, k, res.ConnName))
 			if err == nil {
-				err = SaveFigure(fig, name)
+				err = results.SaveFigure(fig, name)
 			}
 			if err != nil {
 				return written, fmt.Errorf("record.trace: run %d, connection %d: %w", k, c, err)
@@ -99,17 +101,6 @@ func recordTraces(ctx context.Context, e *config.Experiment, dir string, runs *r
 		}
 	}
 	return written, nil
-}
-
-// SaveFigure writes fig to path atomically (a temporary file renamed into
-// place), in the format the extension names: the ladders of record.trace
-// here, and every figure package figures draws.
-func SaveFigure(fig *plots.Figure, path string) error {
-	format, err := plots.ParseFormat(filepath.Ext(path))
-	if err != nil {
-		return err
-	}
-	return results.WriteFileAtomic(path, func(w io.Writer) error { return fig.Encode(w, format) })
 }
 
 func writeBytes(path string, b []byte) error {

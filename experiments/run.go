@@ -60,7 +60,7 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 	for _, p := range points {
 		vals := make([]string, len(p.Params))
 		for i := range p.Params {
-			vals[i] = paramValue(p, i)
+			vals[i] = sim.ParamValue(p, i)
 		}
 		plan.Points = append(plan.Points, vals)
 	}

@@ -8,9 +8,25 @@ import (
 	"strings"
 	"testing"
 
+	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
 	"tcpsim/experiments/sweep"
 )
+
+// tinyExperiment is testdata/tiny.yaml: a small sweep with loss (so SYNs
+// are retransmitted), both record outputs, and one plot of every kind.
+func tinyExperiment(t *testing.T) *config.Experiment {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "tiny.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := config.Parse("tiny.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
 
 // withoutColumn blanks one column of a CSV text (wall_s: the only
 // measurement that is not simulated).

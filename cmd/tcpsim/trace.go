@@ -12,10 +12,10 @@ import (
 	"strings"
 
 	"tcpsim/engine"
-	"tcpsim/experiments"
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/figures"
 	"tcpsim/experiments/results"
+	"tcpsim/experiments/tracing"
 	"tcpsim/plots"
 )
 
@@ -75,7 +75,7 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 
-	opts := experiments.TraceOptions{Run: *runK, Host: *host, Ladder: *ladder != "", Conn: *conn, Start: start, End: end,
+	opts := tracing.TraceOptions{Run: *runK, Host: *host, Ladder: *ladder != "", Conn: *conn, Start: start, End: end,
 		AbsoluteSeq: *absSeq}
 	out := bufio.NewWriter(stdout)
 	if !*quiet {
@@ -100,9 +100,9 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		opts.Pcap = pw
 		defer pw.Flush()
 	}
-	res, err := experiments.Trace(ctx, e, opts)
+	res, err := tracing.Trace(ctx, e, opts)
 	switch {
-	case errors.Is(err, experiments.ErrTrace):
+	case errors.Is(err, tracing.ErrTrace):
 		fmt.Fprintln(stderr, "tcpsim:", err)
 		return exitUsage
 	case errors.Is(err, context.Canceled):
@@ -133,7 +133,7 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fig, err := res.LadderFigure(title)
 		if err == nil {
-			err = experiments.SaveFigure(fig, *ladder)
+			err = results.SaveFigure(fig, *ladder)
 		}
 		if err != nil {
 			fmt.Fprintln(stderr, "tcpsim: ladder:", err)

@@ -10,10 +10,11 @@
 // mean.
 //
 // It runs no simulation of its own and writes no result table. What needs
-// a run again comes from package experiments, which it imports (experiments
-// never imports it): the ladder from experiments.Trace, the occupancy of
-// each end from experiments.OccupancyByHost, a host's TCP settings for the
-// models from sim.TCPConfig (package experiments/sim), and run numbering from
-// experiments.ReplicationSlots. Drawing is package plots'; files are
-// written atomically by experiments.SaveFigure.
+// a run again comes from package tracing: the ladder from tracing.Trace,
+// the occupancy of each end from tracing.OccupancyByHost. A host's TCP
+// settings for the models come from sim.TCPConfig and run numbering from
+// sim.ReplicationSlots (package experiments/sim). Drawing is package
+// plots'; files are written atomically by results.SaveFigure. It does not
+// import package experiments (orchestration), which never imports it
+// either.
 package figures

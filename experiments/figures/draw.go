@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"tcpsim/endpoint"
-	"tcpsim/experiments"
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
 	"tcpsim/experiments/sim"
@@ -68,7 +67,7 @@ func DrawPlots(dir string, format string) ([]string, error) {
 				ext = "png"
 			}
 			path := filepath.Join(dir, "plots", p.Name+"."+ext)
-			if err = experiments.SaveFigure(fig, path); err == nil {
+			if err = results.SaveFigure(fig, path); err == nil {
 				written = append(written, path)
 			}
 		}

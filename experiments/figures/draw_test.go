@@ -13,12 +13,13 @@ import (
 
 	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/tracing"
 )
 
 var update = flag.Bool("update", false, "run the catalog and redraw docs/figures.md and its images")
 
 // tinyExperiment is experiments/testdata/tiny.yaml, the tiny experiment of
-// package experiments' tests: a small sweep with loss, both record
+// package experiments' and tracing's tests: a small sweep with loss, both record
 // outputs, and one plot of every kind.
 func tinyExperiment(t *testing.T) *config.Experiment {
 	t.Helper()
@@ -45,7 +46,7 @@ func TestDrawPlots(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "tcpsim trace") {
 		t.Fatalf("DrawPlots without transitions.csv: %v, want advice to run tcpsim trace", err)
 	}
-	res, err := experiments.Trace(context.Background(), e, experiments.TraceOptions{Run: 0})
+	res, err := tracing.Trace(context.Background(), e, tracing.TraceOptions{Run: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestDrawPlots(t *testing.T) {
 }
 
 func TestTransitionsRoundTrip(t *testing.T) {
-	res, err := experiments.Trace(context.Background(), tinyExperiment(t), experiments.TraceOptions{Run: 1})
+	res, err := tracing.Trace(context.Background(), tinyExperiment(t), tracing.TraceOptions{Run: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

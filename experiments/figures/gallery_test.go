@@ -11,6 +11,8 @@ import (
 
 	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/results"
+	"tcpsim/experiments/tracing"
 	"tcpsim/plots"
 )
 
@@ -162,7 +164,7 @@ func TestCatalogLaddersDoNotOverlap(t *testing.T) {
 			continue
 		}
 		t.Run(p.file+"/"+p.plot.Name, func(t *testing.T) {
-			res, err := experiments.Trace(context.Background(), p.exp, experiments.TraceOptions{Run: int(p.plot.Run), Ladder: true, Conn: int(p.plot.Conn)})
+			res, err := tracing.Trace(context.Background(), p.exp, tracing.TraceOptions{Run: int(p.plot.Run), Ladder: true, Conn: int(p.plot.Conn)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +212,7 @@ func drawGallery(t *testing.T, ps []galleryPlot) {
 			paths = append(paths, r)
 		}
 		for _, path := range paths {
-			if err := experiments.SaveFigure(fig, path); err != nil {
+			if err := results.SaveFigure(fig, path); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -12,8 +12,9 @@ import (
 	"strconv"
 	"time"
 
-	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
+	"tcpsim/experiments/tracing"
 	"tcpsim/plots"
 )
 
@@ -149,7 +150,7 @@ func (d *resultData) readOccupancy(points []int, rep int, states []string) (map[
 }
 
 // occupancyByEnd simulates replication rep of each point again
-// (experiments.OccupancyByHost) and counts each host's TCBs by state,
+// (tracing.OccupancyByHost) and counts each host's TCBs by state,
 // sampled as record.occupancy samples them.
 func (d *resultData) occupancyByEnd(points []int, rep int, states []string) (map[int]plots.Occupancy, error) {
 	if d.exp == nil {
@@ -159,10 +160,10 @@ func (d *resultData) occupancyByEnd(points []int, rep int, states []string) (map
 		return nil, errors.New("by_end samples as record.occupancy does: add record: {occupancy: {interval: 100ms}}")
 	}
 	interval := time.Duration(d.exp.Record.Occupancy.Interval)
-	reps := experiments.ReplicationSlots(d.exp)
+	reps := sim.ReplicationSlots(d.exp)
 	out := map[int]plots.Occupancy{}
 	for _, pt := range points {
-		o, err := experiments.OccupancyByHost(context.Background(), d.exp, pt*reps+rep, interval, states)
+		o, err := tracing.OccupancyByHost(context.Background(), d.exp, pt*reps+rep, interval, states)
 		if err != nil {
 			return nil, err
 		}

@@ -13,8 +13,9 @@ import (
 	"strings"
 
 	"tcpsim/endpoint"
-	"tcpsim/experiments"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
+	"tcpsim/experiments/tracing"
 	"tcpsim/plots"
 )
 
@@ -25,7 +26,7 @@ import (
 func (d *resultData) runOf(k int) (point, rep int, err error) {
 	reps := max(d.man.Replications, 1)
 	if d.exp != nil {
-		reps = experiments.ReplicationSlots(d.exp)
+		reps = sim.ReplicationSlots(d.exp)
 	}
 	if k < 0 || k >= d.man.Points*reps {
 		return 0, 0, fmt.Errorf("run %d: want 0..%d", k, d.man.Points*reps-1)
@@ -136,7 +137,7 @@ func (d *resultData) ladderFigure(p config.Plot) (*plots.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := experiments.Trace(context.Background(), d.exp, experiments.TraceOptions{Run: int(p.Run), Ladder: true, Conn: int(p.Conn), AbsoluteSeq: p.AbsoluteSeq})
+	res, err := tracing.Trace(context.Background(), d.exp, tracing.TraceOptions{Run: int(p.Run), Ladder: true, Conn: int(p.Conn), AbsoluteSeq: p.AbsoluteSeq})
 	if err != nil {
 		return nil, err
 	}

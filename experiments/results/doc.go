@@ -18,7 +18,9 @@
 // (LockDir, an flock on .tcpsim.lock), no symbolic links followed inside it
 // and the temporaries of a killed process removed (PrepareDir), and each
 // finished file's row count and SHA-256 recorded in the manifest (Digest),
-// so that merge can tell whole files from damaged ones.
+// so that merge can tell whole files from damaged ones. Figures are
+// written the same way (SaveFigure), in the format the file's extension
+// names.
 //
 // It does not run simulations or decide which metrics exist; the experiments
 // package fills the rows.

@@ -16,10 +16,13 @@
 // names, so that a run of millions of connections holds only its live ones.
 // Package experiments writes the result files from them. Options.Watch lets
 // a caller attach observers to the built network before it runs: that is
-// how experiments traces a run (text, pcap, ladder, occupancy per host).
+// how package tracing traces a run (text, pcap, ladder, occupancy per host).
 //
 // A run is named by its sweep.Job (point, replication, seed), so that
-// Run and the sweep package number and seed runs alike.
+// Run and the sweep package number and seed runs alike; Job gives the job
+// of run index K in sweep order (ReplicationSlots indices per point), and
+// ParamValue a swept parameter's value as runs.csv holds it (job.go,
+// params.go).
 //
 // It owns no protocol logic (endpoint), no channel model (link), no
 // routing (topology), no result file (results, experiments) and no

@@ -4,6 +4,6 @@
 // that reads like `tcpdump -n -S` output prefixed by the simulated time and
 // followed by the state change each segment caused.
 //
-// It does not decide what to capture: the experiments package attaches it as
-// an observer at a chosen host.
+// It does not decide what to capture: package tracing attaches it as an
+// observer at a chosen host.
 package trace

@@ -1,4 +1,4 @@
-package experiments
+package tracing
 
 import (
 	"context"
@@ -40,7 +40,7 @@ func TestLadderClassification(t *testing.T) {
 			firstStates: [2]string{"SYN-SENT", "LISTEN"}, kinds: []plots.SegmentKind{plots.Duplicate, plots.Later}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, err := config.Load(filepath.Join("catalog", tc.file+".yaml"), tc.sets...)
+			e, err := config.Load(filepath.Join("..", "catalog", tc.file+".yaml"), tc.sets...)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package experiments
+package tracing
 
 import (
 	"context"
@@ -27,9 +27,9 @@ func OccupancyByHost(ctx context.Context, e *config.Experiment, k int, interval 
 	if interval <= 0 {
 		return plots.Occupancy{}, fmt.Errorf("%w: occupancy interval %v", ErrTrace, interval)
 	}
-	j, err := runJob(e, k)
+	j, err := sim.Job(e, k)
 	if err != nil {
-		return plots.Occupancy{}, err
+		return plots.Occupancy{}, fmt.Errorf("%w: %w", ErrTrace, err)
 	}
 	pe := e.Points()[j.Point].Exp
 	c := &hostCounter{interval: engine.Time(interval)}

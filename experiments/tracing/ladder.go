@@ -1,4 +1,4 @@
-package experiments
+package tracing
 
 import (
 	"fmt"

@@ -1,8 +1,9 @@
-package experiments
+package tracing
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,15 +11,17 @@ import (
 	"testing"
 
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/sim"
 )
 
-var updateTraces = flag.Bool("update", false, "rewrite golden traces under trace/testdata")
+var updateTraces = flag.Bool("update", false, "rewrite the golden trace under testdata")
 
-// tinyExperiment is testdata/tiny.yaml: a small sweep with loss (so SYNs
-// are retransmitted), both record outputs, and one plot of every kind.
+// tinyExperiment is experiments/testdata/tiny.yaml: a small sweep with
+// loss (so SYNs are retransmitted), both record outputs, and one plot of
+// every kind.
 func tinyExperiment(t *testing.T) *config.Experiment {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("testdata", "tiny.yaml"))
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "tiny.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,21 +32,8 @@ func tinyExperiment(t *testing.T) *config.Experiment {
 	return e
 }
 
-func TestRunJobIsPointMajor(t *testing.T) {
-	e := tinyExperiment(t)
-	for _, tc := range []struct{ k, point, rep int }{{0, 0, 0}, {1, 0, 1}, {2, 1, 0}, {7, 3, 1}} {
-		j, err := runJob(e, tc.k)
-		if err != nil || j.Point != tc.point || j.Replication != tc.rep || j.Index != tc.k {
-			t.Errorf("runJob(%d) = point %d, replication %d, %v; want %d, %d", tc.k, j.Point, j.Replication, err, tc.point, tc.rep)
-		}
-	}
-	if _, err := runJob(e, 8); err == nil {
-		t.Error("runJob(8) of 8 runs: no error")
-	}
-}
-
 // TestTraceGolden traces a run of the tiny experiment and compares the
-// text with trace/testdata/tiny-run3.trace; a second trace must be
+// text with testdata/tiny-run3.trace; a second trace must be
 // identical, and the pcap must hold as many packets as the summary says.
 func TestTraceGolden(t *testing.T) {
 	e := tinyExperiment(t)
@@ -79,7 +69,7 @@ func TestTraceGolden(t *testing.T) {
 	if len(res.Segments) == 0 || len(res.Timelines) != 2 || len(res.Transitions) == 0 {
 		t.Errorf("ladder %d segments, %d timelines; %d transitions", len(res.Segments), len(res.Timelines), len(res.Transitions))
 	}
-	path := filepath.Join("trace", "testdata", "tiny-run3.trace")
+	path := filepath.Join("testdata", "tiny-run3.trace")
 	if *updateTraces {
 		if err := os.WriteFile(path, text, 0o644); err != nil {
 			t.Fatal(err)
@@ -107,24 +97,34 @@ func TestTraceErrors(t *testing.T) {
 		{"conn", TraceOptions{Ladder: true, Conn: 50}, "opened 6 connections, not 50"},
 	} {
 		_, err := Trace(context.Background(), e, tc.opts)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: Trace error %v, want one containing %q", tc.name, err, tc.want)
+		if !errors.Is(err, ErrTrace) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: Trace error %v, want an ErrTrace containing %q", tc.name, err, tc.want)
 		}
 	}
 }
 
-// With adaptive replication a point has Max run indices, as in the sweep
-// package: run (p, r) is p·Max + r.
-func TestRunJobAdaptive(t *testing.T) {
-	e := tinyExperiment(t)
-	e.Replications = config.Replications{Min: 2, Max: 5, Until: &config.Until{Metric: "handshake_mean_s", CIHalfWidthRel: 0.1}}
-	for _, tc := range []struct{ k, point, rep int }{{0, 0, 0}, {4, 0, 4}, {5, 1, 0}, {19, 3, 4}} {
-		j, err := runJob(e, tc.k)
-		if err != nil || j.Point != tc.point || j.Replication != tc.rep {
-			t.Errorf("runJob(%d) = point %d, replication %d, %v; want %d, %d", tc.k, j.Point, j.Replication, err, tc.point, tc.rep)
-		}
+// An injection's name labels what it did in the text trace.
+func TestInjectionNamedInTrace(t *testing.T) {
+	text := `name: named
+hosts: [{name: c}, {name: s}]
+links: [{name: wire, between: [c, s], delay: 5ms}]
+workloads:
+  - {name: w, client: c, server: s:80, arrivals: {times: [0]}, connection: {close: client}}
+injections:
+  - {name: cut-synack, drop: {match: {flags: S., conn: 1}}}
+  - {name: blink, link: {name: wire, down: 2s, up: 3s}}
+`
+	e, err := config.ParseChecked("named.yaml", []byte(text), sim.Check)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := runJob(e, 20); err == nil {
-		t.Error("runJob(20) of 4 points × at most 5 replications: no error")
+	var out bytes.Buffer
+	if _, err := Trace(context.Background(), e, TraceOptions{Run: 0, Text: &out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"injection cut-synack: dropped this segment", "injection blink: link wire/s->c down", "injection blink: link wire/s->c up"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the trace lacks %q:\n%s", want, out.String())
+		}
 	}
 }

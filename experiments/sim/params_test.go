@@ -1,10 +1,9 @@
-package experiments
+package sim
 
 import (
 	"testing"
 
 	"tcpsim/experiments/config"
-	"tcpsim/experiments/sim"
 )
 
 // runs.csv holds swept quantities as plain numbers in SI units, and
@@ -27,7 +26,7 @@ sweep:
     workloads[0].arrivals.poisson: [5/ms, 2/min]
     hosts[0].tcp.mss: [1460, 536]
 `
-	e, err := config.ParseChecked("si.yaml", []byte(text), sim.Check)
+	e, err := config.ParseChecked("si.yaml", []byte(text), Check)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +36,7 @@ sweep:
 	}
 	for pi, p := range e.Points() {
 		for i, x := range p.Params {
-			if got := paramValue(p, i); got != want[pi][i] {
+			if got := ParamValue(p, i); got != want[pi][i] {
 				t.Errorf("point %d %s = %q: runs.csv value %q, want %q", pi, x.Path, x.Value, got, want[pi][i])
 			}
 		}

@@ -1,4 +1,4 @@
-package experiments
+package tracing
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"tcpsim/engine"
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/sim"
-	"tcpsim/experiments/sweep"
 	"tcpsim/experiments/trace"
 	"tcpsim/link"
 	"tcpsim/plots"
@@ -18,13 +17,15 @@ import (
 )
 
 // ErrTrace reports a request Trace cannot satisfy: a run index out of range,
-// an unknown capture host, a connection that was never opened.
+// an unknown capture host, a connection that was never opened. Its text is
+// the one it had in package experiments, so that tcpsim's messages stay
+// the same.
 var ErrTrace = errors.New("experiments: trace")
 
 // TraceOptions say what Trace records of one run.
 type TraceOptions struct {
 	// Run is the run index K in sweep order: point K / replications,
-	// replication K % replications (sweep.Job.Index).
+	// replication K % replications (sim.Job).
 	Run int
 	// Host is the capture host's name; "" means the server of the first
 	// workload.
@@ -76,42 +77,14 @@ type TraceResult struct {
 // would be unreadable.
 const maxLadderSegments = 150
 
-// runJob returns the sweep job of run index k: point k / n, replication
-// k % n with n = ReplicationSlots(e), the convention of sweep.Execute.
-func runJob(e *config.Experiment, k int) (sweep.Job, error) {
-	points := e.Points()
-	reps := ReplicationSlots(e)
-	if k < 0 || k >= len(points)*reps {
-		return sweep.Job{}, fmt.Errorf("%w: run %d: want 0..%d (%d points × %d replications)", ErrTrace, k, len(points)*reps-1, len(points), reps)
-	}
-	p := k / reps
-	crn := e.Sweep == nil || e.Sweep.CommonRandomNumbers
-	vals := make([]string, len(points[p].Params))
-	for i := range points[p].Params {
-		vals[i] = paramValue(points[p], i)
-	}
-	return sweep.Job{Index: k, Point: p, Replication: k % reps, Seed: sweep.Seed(e.Seed, p, crn), Params: vals}, nil
-}
-
-// ReplicationSlots is the number of run indices per sweep point: the
-// replications, or with adaptive replication the most a point may get (the
-// sweep package numbers run (p, r) p·Max + r then, so that an index never
-// depends on how many replications other points needed).
-func ReplicationSlots(e *config.Experiment) int {
-	if e.Replications.Until != nil {
-		return e.Replications.Max
-	}
-	return e.Replications.Min
-}
-
 // Trace runs run opts.Run of e with tracing attached: the text trace and
 // pcap at the capture host, the ladder's segments, and the run's state
 // transition counts. The run is the same as in `tcpsim run`: same seed,
 // same streams, same events.
 func Trace(ctx context.Context, e *config.Experiment, opts TraceOptions) (*TraceResult, error) {
-	j, err := runJob(e, opts.Run)
+	j, err := sim.Job(e, opts.Run)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrTrace, err)
 	}
 	pe := e.Points()[j.Point].Exp
 	host := opts.Host

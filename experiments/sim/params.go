@@ -1,20 +1,19 @@
-package experiments
+package sim
 
 import (
 	"regexp"
 	"strconv"
 
 	"tcpsim/experiments/config"
-	"tcpsim/experiments/sim"
 )
 
-// paramValue is the value of swept parameter i at point p as runs.csv and
+// ParamValue is the value of swept parameter i at point p as runs.csv and
 // summary.csv hold it: a plain number in SI units where the value is a
 // quantity (seconds, a probability, bit/s, bytes, a count, arrivals per
 // second), so that a data-frame library reads the column as numbers; the
 // file's text otherwise (a choice such as three-way, a loss model's
 // mapping). The text as written stays in the manifest's experiment.
-func paramValue(p config.Point, i int) string {
+func ParamValue(p config.Point, i int) string {
 	x := p.Params[i]
 	v, ok := p.Exp.Value(x.Path)
 	if !ok {
@@ -44,7 +43,7 @@ func paramValue(p config.Point, i int) string {
 		// (its own or its profile's).
 		if m := hostPath.FindStringSubmatch(x.Path); m != nil {
 			if h, _ := strconv.Atoi(m[1]); h < len(p.Exp.Hosts) {
-				if c, err := sim.TCPConfig(p.Exp.Hosts[h]); err == nil {
+				if c, err := TCPConfig(p.Exp.Hosts[h]); err == nil {
 					return num(c.TimeWaitDuration().Seconds())
 				}
 			}
