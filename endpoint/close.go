@@ -248,8 +248,8 @@ func (tw *twTable) kill(slot uint32, cause Cause) {
 // find returns the slot of the live remnant of incarnation inc under key,
 // or -1.
 func (tw *twTable) find(key uint64, inc Incarnation) int {
-	ref, ok := tw.s.twConns.get(key)
-	if !ok {
+	ref, ok := tw.s.conns.get(key)
+	if !ok || ref&1 == 0 {
 		return -1
 	}
 	if e := tw.entry(ref >> 1); e.live && e.inc == inc {

@@ -40,13 +40,7 @@ type Stack struct {
 	out  Output
 	obs  Observer
 
-	// conns and twConns map 4-tuples to refs (slot<<1 for a TCB in conns,
-	// slot<<1|1 for a TIME-WAIT remnant in twConns); a 4-tuple is in one
-	// of them at most. Look up with lookup; change with bind and unbind.
-	// The TCBs' table is apart so that it stays small and in cache when a
-	// host holds hundreds of thousands of remnants: most segments are for
-	// a TCB, and find it without reading the remnants' large table.
-	conns, twConns tupleTable
+	conns tupleTable // tuple → ref (slot<<1, |1 for TIME-WAIT); change with bind and unbind
 	// held counts, per remote endpoint, the ephemeral-range local ports
 	// whose 4-tuple a connect may not take (see bind), so that a connect
 	// with every port held fails at once instead of scanning the range.
@@ -277,7 +271,7 @@ func (s *Stack) ConnectFrom(lport uint16, raddr Addr, rport uint16, h Handler) (
 	s.enter()
 	defer s.exit()
 	key := tupleKey(lport, raddr, rport)
-	if ref, ok := s.lookup(key); ok {
+	if ref, ok := s.conns.get(key); ok {
 		if ref&1 == 0 || !s.cfg.TimeWaitReopen {
 			// §3.10.1: "error: connection already exists".
 			return Conn{}, ErrExists
@@ -291,7 +285,7 @@ func (s *Stack) open(lport uint16, raddr Addr, rport uint16, h Handler) Conn {
 	key := tupleKey(lport, raddr, rport)
 	var iss Seq
 	reused := false
-	if ref, ok := s.twConns.get(key); ok {
+	if ref, ok := s.conns.get(key); ok && ref&1 == 1 {
 		// Reuse of a TIME-WAIT 4-tuple (RFC 1122 §4.2.2.13 on the active
 		// side, as Linux's tcp_twsk_unique).
 		iss, reused = s.tw.reopen(ref>>1, &s.cfg)
@@ -318,39 +312,19 @@ func (s *Stack) pickISN(lport uint16, raddr Addr, rport uint16) Seq {
 	return s.isn.next(s.sim.Now(), lport, raddr, rport)
 }
 
-// lookup returns the ref that the 4-tuple key names.
-func (s *Stack) lookup(key uint64) (uint32, bool) {
-	if ref, ok := s.conns.get(key); ok {
-		return ref, true
-	}
-	return s.twConns.get(key)
-}
-
-// table returns the table that holds ref.
-func (s *Stack) table(ref uint32) *tupleTable {
-	if ref&1 == 1 {
-		return &s.twConns
-	}
-	return &s.conns
-}
-
 // bind points the 4-tuple key at ref, replacing what it named before.
 func (s *Stack) bind(key uint64, ref uint32) {
-	if old, ok := s.lookup(key); ok {
+	if old, ok := s.conns.get(key); ok {
 		s.account(key, old, -1)
-		if old&1 != ref&1 {
-			s.table(old).del(key)
-		}
 	}
-	s.table(ref).put(key, ref)
+	s.conns.put(key, ref)
 	s.account(key, ref, +1)
 }
 
 // unbind removes key if it still names ref.
 func (s *Stack) unbind(key uint64, ref uint32) {
-	t := s.table(ref)
-	if cur, ok := t.get(key); ok && cur == ref {
-		t.del(key)
+	if cur, ok := s.conns.get(key); ok && cur == ref {
+		s.conns.del(key)
 		s.account(key, ref, -1)
 	}
 }
@@ -391,7 +365,7 @@ func (s *Stack) allocPort(raddr Addr, rport uint16) (uint16, bool) {
 		if _, ok := s.listeners[p]; ok {
 			continue
 		}
-		ref, used := s.lookup(tupleKey(p, raddr, rport))
+		ref, used := s.conns.get(tupleKey(p, raddr, rport))
 		if used && (ref&1 == 0 || !s.cfg.TimeWaitReopen) {
 			continue
 		}
@@ -435,7 +409,6 @@ func (s *Stack) Crash() {
 	}
 	clear(s.listeners)
 	s.conns.clear()
-	s.twConns.clear()
 	clear(s.held)
 	s.notes = s.notes[:0]
 }
@@ -463,7 +436,7 @@ func (s *Stack) Deliver(src, dst Addr, seg Segment) {
 	}
 	s.enter()
 	key := tupleKey(seg.DstPort, src, seg.SrcPort)
-	if ref, ok := s.lookup(key); ok {
+	if ref, ok := s.conns.get(key); ok {
 		if ref&1 == 0 {
 			s.tcbs[ref>>1].segmentArrives(&seg)
 		} else {
