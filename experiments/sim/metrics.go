@@ -7,6 +7,7 @@ import (
 
 	"tcpsim/endpoint"
 	"tcpsim/engine"
+	"tcpsim/experiments/config"
 	"tcpsim/experiments/histogram"
 	"tcpsim/experiments/metric"
 	"tcpsim/topology"
@@ -96,6 +97,9 @@ type collector struct {
 	perW []workloadStats
 	// attackSegs counts the segments attacker workloads sent.
 	attackSegs int
+	// dropTimeWait unbinds a client's record when it enters TIME-WAIT
+	// (see keepsTimeWaitRecords for when it may not).
+	dropTimeWait bool
 	// stateHook, if set, sees every state change of a connection the run
 	// keeps a record of (crafted injections time themselves by it).
 	stateHook func(r *connRecord, inc endpoint.Incarnation, to endpoint.State, now engine.Time)
@@ -213,13 +217,50 @@ func (c *collector) OnState(e endpoint.StateEvent) {
 	} else if c.recordPaths {
 		r.serverPath = append(r.serverPath, stateAt{e.To, e.Time})
 	}
-	if e.To == endpoint.Closed || unfork {
+	switch {
+	case e.To == endpoint.Closed || unfork:
 		// The TCB ended. Its record goes once both ends are gone and the
 		// workload is done with it.
 		c.recs.set(inc, nil)
 		r.ends--
 		c.release(r)
+	case e.To == endpoint.TimeWait && inc == r.client && r.server != 0 && c.dropTimeWait:
+		// The client's part ended: its TIME-WAIT remnant has no
+		// application (OnClosed comes now) and sends no retransmission,
+		// so nothing but the remnant's expiry would look the record up,
+		// and a server SYN naming it counts as a ghost with the record or
+		// without. Unbinding it now keeps the record table at the
+		// connections in their handshake and data phase, not every
+		// TIME-WAIT of the run (600,000 in hundred-million).
+		c.recs.set(inc, nil)
+		r.ends--
 	}
+}
+
+// keepsTimeWaitRecords reports whether a run of e must keep a client's
+// record bound to its TIME-WAIT remnant until the remnant expires: when
+// connections.csv records the remnant's end, when injections or attackers
+// look records up by incarnation, and when a link duplicates or reorders
+// (old duplicates meet later incarnations, and the collector tells ghosts
+// and stale segments apart by records).
+func keepsTimeWaitRecords(e *config.Experiment, recordPaths bool) bool {
+	if recordPaths || len(e.Injections) > 0 {
+		return true
+	}
+	for _, w := range e.Workloads {
+		if IsAttacker(w) {
+			return true
+		}
+	}
+	for _, l := range e.Links {
+		for _, d := range l.Directions() {
+			s := d.Spec
+			if s.Duplicate != nil && s.Duplicate.P > 0 || s.Reorder != nil && s.Reorder.P > 0 || s.Jitter != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // liveClient reports whether a client TCB in state s could still be

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -168,6 +169,47 @@ func TestRandomExperimentsFinish(t *testing.T) {
 		}
 		if t.Failed() {
 			return
+		}
+	}
+}
+
+// A run that records connections.csv keeps each client's record until its
+// TIME-WAIT ends; one that does not unbinds it when TIME-WAIT begins (where
+// the links neither duplicate nor reorder). Both give the same metrics and
+// per-workload figures on random experiments, and on them with the links'
+// duplication, reordering and jitter taken out so that the records go early.
+func TestTimeWaitRecordsDoNotChangeResults(t *testing.T) {
+	n := 160
+	if testing.Short() {
+		n = 40
+	}
+	rng := rand.New(rand.NewPCG(17, 31))
+	for i := range n {
+		text := randomExperiment(rng, i)
+		if i%2 == 0 {
+			var kept []string
+			for _, l := range strings.Split(text, "\n") {
+				if !strings.Contains(l, "duplicate:") && !strings.Contains(l, "reorder:") && !strings.Contains(l, "jitter:") {
+					kept = append(kept, l)
+				}
+			}
+			text = strings.Join(kept, "\n")
+		}
+		e, err := config.Parse("test.yaml", []byte(text))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		j := sweep.Job{Seed: uint64(e.Seed)}
+		var got [2]*Result
+		for k, opts := range []Options{{}, {Connections: io.Discard}} {
+			if got[k], err = Run(context.Background(), e, j, opts); err != nil {
+				t.Fatalf("%v\n%s", err, text)
+			}
+			got[k].Values[metricIndex["wall_s"]] = 0
+		}
+		if fmt.Sprint(got[0].Values) != fmt.Sprint(got[1].Values) || fmt.Sprint(got[0].Workloads) != fmt.Sprint(got[1].Workloads) {
+			t.Fatalf("experiment %d: without connections.csv\n%v\n%v\nwith it\n%v\n%v\n%s", i,
+				got[0].Values, got[0].Workloads, got[1].Values, got[1].Workloads, text)
 		}
 	}
 }

@@ -106,6 +106,7 @@ func Run(ctx context.Context, e *config.Experiment, j sweep.Job, opts Options) (
 		return nil, err
 	}
 	col := newCollector(opts.Connections != nil)
+	col.dropTimeWait = !keepsTimeWaitRecords(e, opts.Connections != nil)
 	var obs endpoint.Observer = col
 	if opts.Watch != nil {
 		if o := opts.Watch(net); o != nil {
