@@ -248,7 +248,7 @@ func (tw *twTable) kill(slot uint32, cause Cause) {
 // find returns the slot of the live remnant of incarnation inc under key,
 // or -1.
 func (tw *twTable) find(key uint64, inc Incarnation) int {
-	ref, ok := tw.s.conns.get(key)
+	ref, ok := tw.s.conns.Get(key)
 	if !ok || ref&1 == 0 {
 		return -1
 	}

@@ -40,7 +40,7 @@ type Stack struct {
 	out  Output
 	obs  Observer
 
-	conns tupleTable // tuple → ref (slot<<1, |1 for TIME-WAIT); change with bind and unbind
+	conns engine.IDTable[uint64, uint32] // tuple → ref (slot<<1, |1 for TIME-WAIT); change with bind and unbind
 	// held counts, per remote endpoint, the ephemeral-range local ports
 	// whose 4-tuple a connect may not take (see bind), so that a connect
 	// with every port held fails at once instead of scanning the range.
@@ -271,7 +271,7 @@ func (s *Stack) ConnectFrom(lport uint16, raddr Addr, rport uint16, h Handler) (
 	s.enter()
 	defer s.exit()
 	key := tupleKey(lport, raddr, rport)
-	if ref, ok := s.conns.get(key); ok {
+	if ref, ok := s.conns.Get(key); ok {
 		if ref&1 == 0 || !s.cfg.TimeWaitReopen {
 			// §3.10.1: "error: connection already exists".
 			return Conn{}, ErrExists
@@ -285,7 +285,7 @@ func (s *Stack) open(lport uint16, raddr Addr, rport uint16, h Handler) Conn {
 	key := tupleKey(lport, raddr, rport)
 	var iss Seq
 	reused := false
-	if ref, ok := s.conns.get(key); ok && ref&1 == 1 {
+	if ref, ok := s.conns.Get(key); ok && ref&1 == 1 {
 		// Reuse of a TIME-WAIT 4-tuple (RFC 1122 §4.2.2.13 on the active
 		// side, as Linux's tcp_twsk_unique).
 		iss, reused = s.tw.reopen(ref>>1, &s.cfg)
@@ -314,17 +314,17 @@ func (s *Stack) pickISN(lport uint16, raddr Addr, rport uint16) Seq {
 
 // bind points the 4-tuple key at ref, replacing what it named before.
 func (s *Stack) bind(key uint64, ref uint32) {
-	if old, ok := s.conns.get(key); ok {
+	if old, ok := s.conns.Get(key); ok {
 		s.account(key, old, -1)
 	}
-	s.conns.put(key, ref)
+	s.conns.Put(key, ref)
 	s.account(key, ref, +1)
 }
 
 // unbind removes key if it still names ref.
 func (s *Stack) unbind(key uint64, ref uint32) {
-	if cur, ok := s.conns.get(key); ok && cur == ref {
-		s.conns.del(key)
+	if cur, ok := s.conns.Get(key); ok && cur == ref {
+		s.conns.Delete(key)
 		s.account(key, ref, -1)
 	}
 }
@@ -365,7 +365,7 @@ func (s *Stack) allocPort(raddr Addr, rport uint16) (uint16, bool) {
 		if _, ok := s.listeners[p]; ok {
 			continue
 		}
-		ref, used := s.conns.get(tupleKey(p, raddr, rport))
+		ref, used := s.conns.Get(tupleKey(p, raddr, rport))
 		if used && (ref&1 == 0 || !s.cfg.TimeWaitReopen) {
 			continue
 		}
@@ -408,7 +408,7 @@ func (s *Stack) Crash() {
 		l.acceptQ = l.acceptQ[:0]
 	}
 	clear(s.listeners)
-	s.conns.clear()
+	s.conns.Clear()
 	clear(s.held)
 	s.notes = s.notes[:0]
 }
@@ -436,7 +436,7 @@ func (s *Stack) Deliver(src, dst Addr, seg Segment) {
 	}
 	s.enter()
 	key := tupleKey(seg.DstPort, src, seg.SrcPort)
-	if ref, ok := s.conns.get(key); ok {
+	if ref, ok := s.conns.Get(key); ok {
 		if ref&1 == 0 {
 			s.tcbs[ref>>1].segmentArrives(&seg)
 		} else {

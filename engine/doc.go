@@ -36,6 +36,10 @@
 // Randomness comes only from [Streams]: one independent PCG stream per
 // component, derived from (experiment seed, replication, component path).
 //
+// [IDTable] is the table components keep per-event state in, keyed by
+// integer IDs (a stack's 4-tuples, the incarnations a run's metrics follow):
+// open-addressed, sized by its live entries.
+//
 // Engine owns none of the network: links, TCP endpoints and hosts live in the
 // link, endpoint and topology packages and only schedule events here. The
 // engine is single-threaded; parallelism in tcpsim is one simulation per

@@ -4,111 +4,32 @@ import (
 	"slices"
 
 	"tcpsim/endpoint"
+	"tcpsim/engine"
 )
 
 // recTable maps the incarnations of live TCBs to their connection
-// records. It is an open-addressed hash table with linear probing that
-// grows at half full and shrinks at an eighth, so its size follows the
-// live connections, not every incarnation a run ever made (a slice indexed
-// by incarnation cost 8 bytes per incarnation: 1.6 GB at 10^8
-// connections), and a lookup usually reads one cache line.
+// records, in an engine.IDTable so that its size follows the live
+// connections, not every incarnation a run ever made (a slice indexed by
+// incarnation cost 8 bytes per incarnation: 1.6 GB at 10^8 connections).
 type recTable struct {
-	e []recEntry
-	n int
+	t engine.IDTable[endpoint.Incarnation, *connRecord]
 }
 
-// recEntry is one slot of a recTable: key and value side by side, so that
-// a lookup reads one cache line. inc 0 marks an empty slot.
-type recEntry struct {
-	inc endpoint.Incarnation
-	r   *connRecord
+// get returns inc's record, nil for none (or incarnation 0).
+func (rt *recTable) get(inc endpoint.Incarnation) *connRecord {
+	r, _ := rt.t.Get(inc)
+	return r
 }
 
-// minRecTable is the smallest size of a recTable's arrays.
-const minRecTable = 64
-
-// home returns the slot where inc's probe sequence starts.
-func (t *recTable) home(inc endpoint.Incarnation) int {
-	// Fibonacci hashing: incarnations are consecutive, so multiply to
-	// spread them, and take the top bits.
-	return int((uint64(inc) * 0x9e3779b97f4a7c15) >> 32 & uint64(len(t.e)-1))
-}
-
-func (t *recTable) get(inc endpoint.Incarnation) *connRecord {
-	if len(t.e) == 0 || inc == 0 {
-		return nil
-	}
-	mask := len(t.e) - 1
-	for i := t.home(inc); ; i = (i + 1) & mask {
-		switch t.e[i].inc {
-		case inc:
-			return t.e[i].r
-		case 0:
-			return nil
-		}
-	}
-}
-
-// set maps inc to r; a nil r deletes inc.
-func (t *recTable) set(inc endpoint.Incarnation, r *connRecord) {
-	if inc == 0 {
-		return
-	}
-	if r == nil {
-		t.del(inc)
-		return
-	}
-	if 2*(t.n+1) > len(t.e) {
-		t.resize(max(minRecTable, 2*len(t.e)))
-	}
-	mask := len(t.e) - 1
-	i := t.home(inc)
-	for t.e[i].inc != 0 && t.e[i].inc != inc {
-		i = (i + 1) & mask
-	}
-	if t.e[i].inc == 0 {
-		t.n++
-	}
-	t.e[i] = recEntry{inc, r}
-}
-
-// del removes inc, shifting later members of its cluster back so that
-// no tombstones are needed (Knuth's Algorithm R).
-func (t *recTable) del(inc endpoint.Incarnation) {
-	if len(t.e) == 0 {
-		return
-	}
-	mask := len(t.e) - 1
-	i := t.home(inc)
-	for t.e[i].inc != inc {
-		if t.e[i].inc == 0 {
-			return
-		}
-		i = (i + 1) & mask
-	}
-	for j := (i + 1) & mask; t.e[j].inc != 0; j = (j + 1) & mask {
-		h := t.home(t.e[j].inc)
-		// Move j's entry into the hole at i unless its home lies
-		// cyclically in (i, j].
-		if (j > i && (h <= i || h > j)) || (j < i && h <= i && h > j) {
-			t.e[i] = t.e[j]
-			i = j
-		}
-	}
-	t.e[i] = recEntry{}
-	t.n--
-	if len(t.e) > minRecTable && 8*t.n < len(t.e) {
-		t.resize(len(t.e) / 2)
-	}
-}
-
-func (t *recTable) resize(size int) {
-	old := t.e
-	t.e, t.n = make([]recEntry, size), 0
-	for _, x := range old {
-		if x.inc != 0 {
-			t.set(x.inc, x.r)
-		}
+// set maps inc to r; a nil r deletes inc, and incarnation 0 (no TCB) is
+// never stored.
+func (rt *recTable) set(inc endpoint.Incarnation, r *connRecord) {
+	switch {
+	case inc == 0:
+	case r == nil:
+		rt.t.Delete(inc)
+	default:
+		rt.t.Put(inc, r)
 	}
 }
 

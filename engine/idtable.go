@@ -1,0 +1,115 @@
+package engine
+
+// IDTable maps non-zero integer IDs (a stack's 4-tuple keys, TCB
+// incarnations) to values. It is an open-addressed hash table with linear
+// probing whose key and value share one entry, so a lookup usually reads
+// one cache line where a Go map reads a control word and a slot in
+// another; it grows at half full and shrinks at an eighth, so its size
+// follows the live entries, not every ID ever used. Key 0 marks an empty
+// entry and cannot be stored. The zero IDTable is empty and ready.
+//
+// Simulation components use it on their per-event paths (demultiplexing,
+// per-connection bookkeeping), where it allocates only when it resizes.
+type IDTable[K ~uint64, V any] struct {
+	e []idEntry[K, V]
+	n int
+}
+
+type idEntry[K ~uint64, V any] struct {
+	key K
+	val V
+}
+
+// minIDTable is the smallest size of an IDTable's entry array.
+const minIDTable = 64
+
+// Len returns the number of entries.
+func (t *IDTable[K, V]) Len() int { return t.n }
+
+// home returns where key's probe sequence starts: Fibonacci hashing, since
+// the IDs of one run are close together (consecutive incarnations, the
+// ports of one host) and differ in a few low bits.
+func (t *IDTable[K, V]) home(key K) int {
+	return int((uint64(key) * 0x9e3779b97f4a7c15) >> 32 & uint64(len(t.e)-1))
+}
+
+// Get returns key's value; ok is false if key is absent (or 0).
+func (t *IDTable[K, V]) Get(key K) (v V, ok bool) {
+	if len(t.e) == 0 || key == 0 {
+		return v, false
+	}
+	mask := len(t.e) - 1
+	for i := t.home(key); ; i = (i + 1) & mask {
+		switch t.e[i].key {
+		case key:
+			return t.e[i].val, true
+		case 0:
+			return v, false
+		}
+	}
+}
+
+// Put maps key, which must not be 0, to v.
+func (t *IDTable[K, V]) Put(key K, v V) {
+	if key == 0 {
+		panic("engine: IDTable key 0")
+	}
+	if 2*(t.n+1) > len(t.e) {
+		t.resize(max(minIDTable, 2*len(t.e)))
+	}
+	mask := len(t.e) - 1
+	i := t.home(key)
+	for t.e[i].key != 0 && t.e[i].key != key {
+		i = (i + 1) & mask
+	}
+	if t.e[i].key == 0 {
+		t.n++
+	}
+	t.e[i] = idEntry[K, V]{key, v}
+}
+
+// Delete removes key, shifting later members of its cluster back so that
+// no tombstones are needed (Knuth's Algorithm R).
+func (t *IDTable[K, V]) Delete(key K) {
+	if len(t.e) == 0 || key == 0 {
+		return
+	}
+	mask := len(t.e) - 1
+	i := t.home(key)
+	for t.e[i].key != key {
+		if t.e[i].key == 0 {
+			return
+		}
+		i = (i + 1) & mask
+	}
+	for j := (i + 1) & mask; t.e[j].key != 0; j = (j + 1) & mask {
+		h := t.home(t.e[j].key)
+		// Move j's entry into the hole at i unless its home lies
+		// cyclically in (i, j].
+		if (j > i && (h <= i || h > j)) || (j < i && h <= i && h > j) {
+			t.e[i] = t.e[j]
+			i = j
+		}
+	}
+	t.e[i] = idEntry[K, V]{}
+	t.n--
+	if len(t.e) > minIDTable && 8*t.n < len(t.e) {
+		t.resize(len(t.e) / 2)
+	}
+}
+
+// Clear removes every entry, keeping the table's memory for reuse.
+func (t *IDTable[K, V]) Clear() {
+	clear(t.e)
+	t.n = 0
+}
+
+func (t *IDTable[K, V]) resize(size int) {
+	old := t.e
+	t.e, t.n = make([]idEntry[K, V], size), 0
+	for _, x := range old {
+		if x.key != 0 {
+			t.Put(x.key, x.val)
+		}
+	}
+}
