@@ -135,6 +135,8 @@ record: {connections: true}
 // the test that would have caught connections left in CLOSE-WAIT and
 // FIN-WAIT-2 when a FIN completed the handshake.
 func TestRandomExperimentsFinish(t *testing.T) {
+	// Issue 11 asks for at least 300 in the normal budget (320 take well
+	// under a second); -short keeps a fifth of them.
 	n := 320
 	if testing.Short() {
 		n = 60
