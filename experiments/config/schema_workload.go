@@ -75,13 +75,18 @@ type arrivalFields Arrivals
 
 func (a *Arrivals) decodeNode(d *decoder, n *yaml.Node, path string) {
 	d.structure(n, reflectValue((*arrivalFields)(a)), path)
-	if n.Kind == yaml.MappingNode {
+	if n.Kind == yaml.MappingNode || isNull(n) {
 		d.exactlyOne(n, path, "poisson", "interval", "times", "closed")
 	}
 }
 
-// exactlyOne reports a mapping that does not give exactly one of keys.
+// exactlyOne reports a mapping that does not give exactly one of keys; a
+// null gives none of them.
 func (d *decoder) exactlyOne(n *yaml.Node, path string, keys ...string) []string {
+	if isNull(n) {
+		d.errorf(n, path, "got nothing (null), want exactly one of %s", strings.Join(keys, ", "))
+		return nil
+	}
 	order, m := d.mapping(n, path)
 	var given []string
 	for _, k := range order {
@@ -181,7 +186,7 @@ type injectionFields Injection
 
 func (i *Injection) decodeNode(d *decoder, n *yaml.Node, path string) {
 	d.structure(n, reflectValue((*injectionFields)(i)), path)
-	if n.Kind == yaml.MappingNode {
+	if n.Kind == yaml.MappingNode || isNull(n) {
 		d.exactlyOne(n, path, "replay", "drop", "crash", "link", "segment")
 	}
 }
