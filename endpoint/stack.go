@@ -362,8 +362,10 @@ func (s *Stack) allocPort(raddr Addr, rport uint16) (uint16, bool) {
 	}
 	for i := range n {
 		p := uint16(lo + (start-lo+i)%n)
-		if _, ok := s.listeners[p]; ok {
-			continue
+		if len(s.listeners) > 0 {
+			if _, ok := s.listeners[p]; ok {
+				continue
+			}
 		}
 		ref, used := s.conns.Get(tupleKey(p, raddr, rport))
 		if used && (ref&1 == 0 || !s.cfg.TimeWaitReopen) {

@@ -61,3 +61,18 @@ func TestIDTableIsAMap(t *testing.T) {
 		t.Error("Get(0) found something: 0 marks empty entries")
 	}
 }
+
+// Keys that differ in their two low bits share one aligned group of four
+// entries (a cache line of 16-byte entries).
+func TestIDTableNeighboursShareAGroup(t *testing.T) {
+	var tt IDTable[uint64, uint32]
+	tt.resize(1 << 16)
+	for base := uint64(0x0a000002 << 32); base < 0x0a000002<<32+4000; base += 4 {
+		g := tt.home(base) &^ 3
+		for i := range uint64(4) {
+			if h := tt.home(base + i); h != g+int(i) {
+				t.Fatalf("home(%#x) = %d, want %d: neighbours apart", base+i, h, g+int(i))
+			}
+		}
+	}
+}
