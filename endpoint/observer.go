@@ -17,6 +17,34 @@ type Observer interface {
 	OnSegment(e SegmentEvent)
 }
 
+// SegmentInterest says which segment events an observer wants reported.
+type SegmentInterest uint8
+
+// The segment events an observer can ask for.
+const (
+	// WantSent: every segment sent.
+	WantSent SegmentInterest = 1 << iota
+	// WantRetransmits: the segments sent as retransmissions
+	// (NoteRetransmit), which WantSent includes.
+	WantRetransmits
+	// WantReceived: every segment that arrives.
+	WantReceived
+	// WantDropped: every segment discarded after arrival.
+	WantDropped
+	// WantAllSegments is every segment event: what an observer that is
+	// not a SegmentSelector gets.
+	WantAllSegments = WantSent | WantRetransmits | WantReceived | WantDropped
+)
+
+// SegmentSelector is an Observer that wants only some segment events. A
+// stack asks once, in SetObserver, and then builds and reports only those:
+// an observer that counts retransmissions, say, costs nothing for the
+// other segments of a large run.
+type SegmentSelector interface {
+	Observer
+	SegmentInterests() SegmentInterest
+}
+
 // StateEvent is one state change of one TCB.
 type StateEvent struct {
 	Time engine.Time

@@ -39,6 +39,10 @@ type Stack struct {
 	ids  *IDs
 	out  Output
 	obs  Observer
+	// want is which segment events obs gets (SegmentSelector).
+	want SegmentInterest
+	// lastSeg is the time of the last segment sent, received or dropped.
+	lastSeg engine.Time
 
 	conns engine.IDTable[uint64, uint32] // tuple → ref (slot<<1, |1 for TIME-WAIT); change with bind and unbind
 	// held counts, per remote endpoint, the ephemeral-range local ports
@@ -94,7 +98,17 @@ func (s *Stack) Addr() Addr { return s.addr }
 func (s *Stack) Config() Config { return s.cfg }
 
 // SetObserver installs o (nil removes it).
-func (s *Stack) SetObserver(o Observer) { s.obs = o }
+func (s *Stack) SetObserver(o Observer) {
+	s.obs, s.want = o, WantAllSegments
+	if sel, ok := o.(SegmentSelector); ok {
+		s.want = sel.SegmentInterests()
+	}
+}
+
+// LastSegment returns the time of the last segment the stack sent,
+// received or dropped, whether or not its observer wanted it reported; 0
+// if there was none.
+func (s *Stack) LastSegment() engine.Time { return s.lastSeg }
 
 // SetISNFunc overrides the ISN policy with f, for scripted scenarios (tests
 // reproducing the RFC's figures with fixed ISNs); nil restores the policy.
@@ -419,8 +433,9 @@ func (s *Stack) Crash() {
 // corrupted one, say) to the observer, and counts it.
 func (s *Stack) Drop(src Addr, seg Segment, n Note) {
 	s.ctr.SegsDropped++
-	if s.obs != nil {
-		s.obs.OnSegment(SegmentEvent{Time: s.sim.Now(), Host: s.addr, Peer: src, Dir: Dropped, Note: n, Seg: seg})
+	s.lastSeg = s.sim.Now()
+	if s.obs != nil && s.want&WantDropped != 0 {
+		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Dropped, Note: n, Seg: seg})
 	}
 }
 
@@ -429,8 +444,9 @@ func (s *Stack) Drop(src Addr, seg Segment, n Note) {
 // dropped). It is the SEGMENT ARRIVES event of RFC 9293 §3.10.7.
 func (s *Stack) Deliver(src, dst Addr, seg Segment) {
 	s.ctr.SegsRcvd++
-	if s.obs != nil {
-		s.obs.OnSegment(SegmentEvent{Time: s.sim.Now(), Host: s.addr, Peer: src, Dir: Received, Seg: seg})
+	s.lastSeg = s.sim.Now()
+	if s.obs != nil && s.want&WantReceived != 0 {
+		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Received, Seg: seg})
 	}
 	if dst != s.addr || s.filtered(&seg) {
 		s.dropped(src, &seg, NoteIgnored, 0, Closed)
@@ -492,8 +508,9 @@ func (s *Stack) transmit(dst Addr, seg Segment, n Note, inc Incarnation, st Stat
 	if seg.Flags&RST != 0 {
 		s.ctr.RSTsSent++
 	}
-	if s.obs != nil {
-		s.obs.OnSegment(SegmentEvent{Time: s.sim.Now(), Host: s.addr, Peer: dst, Dir: Sent, Note: n, Seg: seg, Conn: inc, State: st})
+	s.lastSeg = s.sim.Now()
+	if s.obs != nil && (s.want&WantSent != 0 || n == NoteRetransmit && s.want&WantRetransmits != 0) {
+		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: dst, Dir: Sent, Note: n, Seg: seg, Conn: inc, State: st})
 	}
 	s.out.Transmit(s.addr, dst, seg)
 }
@@ -501,7 +518,8 @@ func (s *Stack) transmit(dst Addr, seg Segment, n Note, inc Incarnation, st Stat
 // dropped counts and observes a discarded segment.
 func (s *Stack) dropped(src Addr, seg *Segment, n Note, inc Incarnation, st State) {
 	s.ctr.SegsDropped++
-	if s.obs != nil {
-		s.obs.OnSegment(SegmentEvent{Time: s.sim.Now(), Host: s.addr, Peer: src, Dir: Dropped, Note: n, Seg: *seg, Conn: inc, State: st})
+	s.lastSeg = s.sim.Now()
+	if s.obs != nil && s.want&WantDropped != 0 {
+		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Dropped, Note: n, Seg: *seg, Conn: inc, State: st})
 	}
 }

@@ -82,8 +82,9 @@ type collector struct {
 	handshakes histogram.Histogram
 	attempted  int
 	outcomes   map[string]int
-	// last is the time of the latest state change or segment: the run's
-	// simulated length when it ends by running out of events.
+	// last is the time of the latest state change; with the stacks'
+	// LastSegment it gives the run's simulated length when it ends by
+	// running out of events.
 	last engine.Time
 	// opening is the attempt whose active OPEN is under way: its first
 	// state change (CLOSED → SYN-SENT) binds it to the new TCB, before the
@@ -269,10 +270,16 @@ func liveClient(s endpoint.State) bool {
 	return s != endpoint.Closed && s != endpoint.TimeWait
 }
 
+// SegmentInterests implements endpoint.SegmentSelector: the collector
+// needs only the retransmissions; everything else about segments comes
+// from the stacks' counters.
+func (c *collector) SegmentInterests() endpoint.SegmentInterest {
+	return endpoint.WantRetransmits
+}
+
 // OnSegment implements endpoint.Observer: it counts retransmissions per
 // connection.
 func (c *collector) OnSegment(e endpoint.SegmentEvent) {
-	c.last = e.Time
 	if e.Dir != endpoint.Sent || e.Note != endpoint.NoteRetransmit {
 		return
 	}

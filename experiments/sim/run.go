@@ -82,6 +82,20 @@ func (o observers) OnSegment(e endpoint.SegmentEvent) {
 	}
 }
 
+// SegmentInterests implements endpoint.SegmentSelector: what any of the
+// observers wants.
+func (o observers) SegmentInterests() endpoint.SegmentInterest {
+	var w endpoint.SegmentInterest
+	for _, x := range o {
+		if sel, ok := x.(endpoint.SegmentSelector); ok {
+			w |= sel.SegmentInterests()
+		} else {
+			w |= endpoint.WantAllSegments
+		}
+	}
+	return w
+}
+
 // OnInjection tells the observers that want to know (a trace) what an
 // injection did at host at.
 func (o observers) OnInjection(now engine.Time, at endpoint.Addr, msg string) {
@@ -154,7 +168,12 @@ func Run(ctx context.Context, e *config.Experiment, j sweep.Job, opts Options) (
 	vals := col.values(net, sim, left)
 	simTime := sim.Now()
 	if reason == engine.Drained && e.Stop.Time == 0 {
+		// The last protocol activity, not the last event: a stopped
+		// timer's stale event may come later.
 		simTime = col.last
+		for _, h := range net.Hosts() {
+			simTime = max(simTime, h.Stack.LastSegment())
+		}
 	}
 	vals[metricIndex["sim_time_s"]] = simTime.Seconds()
 	vals[metricIndex["wall_s"]] = time.Since(wallStart).Seconds()
