@@ -22,11 +22,25 @@ const (
 	nBuckets = 1 + levels*digits
 )
 
-// chunk is a fixed block of events; the chunks of a bucket form a list.
+// chunk is a fixed block of events; the chunks of a bucket form a list. The
+// header comes first, so that a chunk holding one event (the common case in a
+// sparse bucket) is one cache line to touch.
 type chunk struct {
-	ev   [chunkLen]event
 	n    int32 // events written
 	next int32 // next chunk of the same bucket, or -1
+	ev   [chunkLen]event
+}
+
+// bucket is a list of chunks, and what refill needs to know about its events
+// without reading them. A bucket is empty if and only if tail is nil; the
+// other fields of an empty bucket mean nothing. place keeps min and mixed for
+// every bucket, but only those of the (level, digit) buckets are read: bucket
+// 0's events are all at last.
+type bucket struct {
+	tail  *chunk // last chunk
+	min   Time   // earliest time of the bucket's events
+	first int32  // first chunk
+	mixed bool   // whether the events have more than one time (else all are at min)
 }
 
 // radixQueue is a monotone priority queue of events keyed by time, FIFO among
@@ -40,28 +54,30 @@ type chunk struct {
 // minimum and its events move down to lower levels or bucket 0, all of which
 // are empty at that moment, so a bucket's equal times stay in scheduling
 // order and no sequence number is needed for ties. An event moves at most
-// once per level, so about twice for events a few µs apart.
+// once per level, so about twice for events a few µs apart. A bucket whose
+// events all have one time (often a single event) moves to bucket 0 whole,
+// without its events being read.
 //
 // Buckets are lists of fixed-size chunks from one arena with a free list, so
 // memory stays O(n) however events drift between buckets, and the steady state
 // allocates nothing.
 type radixQueue struct {
-	last      Time
-	n         int
-	pos       int32 // next event to pop in bucket 0's first chunk
-	free      int32 // free chunk list, -1 if empty
-	levelMask uint8
+	last Time
+	n    int
+	pos  int32 // next event to pop in bucket 0's first chunk
+	free int32 // free chunk list, -1 if empty
+	// digitMask[l] has bit d set iff bucket (l, d) is not empty, and
+	// wordMask has bit l*4+w set iff word w of it is not zero (levels ×
+	// digits/64 = 32 bits), so refill finds the lowest non-empty bucket with
+	// two TrailingZeros and no loop.
+	wordMask  uint32
 	digitMask [levels][digits / 64]uint64
 	arena     []*chunk // pointers, so a chunk never moves while it is read
-	first     [nBuckets]int32
-	tail      [nBuckets]*chunk // last chunk of each bucket, or nil
+	buckets   [nBuckets]bucket
 }
 
 func (q *radixQueue) init() {
 	q.free = -1
-	for i := range q.first {
-		q.first[i] = -1
-	}
 }
 
 // newChunk takes a chunk from the free list, or grows the arena.
@@ -91,19 +107,25 @@ func (q *radixQueue) place(e event) {
 		l := (bits.Len64(x) - 1) >> 3
 		d := int(uint64(e.at)>>(l*8)) & (digits - 1)
 		b = 1 + l*digits + d
-		q.levelMask |= 1 << l
+		q.wordMask |= 1 << (l<<2 | d>>6)
 		q.digitMask[l][d>>6] |= 1 << (d & 63)
 	}
-	ch := q.tail[b]
-	if ch == nil || ch.n == chunkLen {
-		nc := q.newChunk()
-		if ch == nil {
-			q.first[b] = nc
-		} else {
-			ch.next = nc
-		}
-		ch = q.arena[nc]
-		q.tail[b] = ch
+	bk := &q.buckets[b]
+	ch := bk.tail
+	switch {
+	case ch == nil:
+		c := q.newChunk()
+		ch = q.arena[c]
+		bk.tail, bk.first, bk.min, bk.mixed = ch, c, e.at, false
+	case e.at != bk.min:
+		bk.mixed = true
+		bk.min = min(bk.min, e.at)
+	}
+	if ch.n == chunkLen {
+		c := q.newChunk()
+		ch.next = c
+		ch = q.arena[c]
+		bk.tail = ch
 	}
 	ch.ev[ch.n] = e
 	ch.n++
@@ -113,53 +135,47 @@ func (q *radixQueue) place(e event) {
 // needed. The queue must not be empty.
 func (q *radixQueue) front() *event {
 	for {
-		if c := q.first[0]; c >= 0 {
+		if bk := &q.buckets[0]; bk.tail != nil {
+			c := bk.first
 			ch := q.arena[c]
 			if q.pos < ch.n {
 				return &ch.ev[q.pos]
 			}
 			q.pos = 0
-			if ch.n < chunkLen && ch.next < 0 {
-				ch.n = 0 // consumed but still the open tail: reuse it
-			} else {
-				q.first[0] = ch.next
-				if ch.next < 0 {
-					q.tail[0] = nil
-				}
-				ch.next, q.free = q.free, c
-				continue
+			bk.first = ch.next
+			if ch.next < 0 {
+				bk.tail = nil
 			}
+			ch.next, q.free = q.free, c
+			continue
 		}
 		q.refill()
 	}
 }
 
 // refill empties the lowest non-empty (level, digit) bucket into lower ones,
-// advancing last to its earliest time. Bucket 0 must be empty.
+// advancing last to its earliest time. Bucket 0 must be empty. The bucket's
+// minimum is known from place, so its events are read once, to move them, and
+// not at all if they share one time: then the bucket becomes bucket 0 as it
+// is, chunks and order.
 func (q *radixQueue) refill() {
-	l := bits.TrailingZeros8(q.levelMask)
-	words := &q.digitMask[l]
-	w := 0
-	for words[w] == 0 {
-		w++
-	}
-	d := w<<6 | bits.TrailingZeros64(words[w])
-	words[w] &^= 1 << (d & 63)
-	if words[0]|words[1]|words[2]|words[3] == 0 {
-		q.levelMask &^= 1 << l
+	i := bits.TrailingZeros32(q.wordMask)
+	l, w := i>>2, i&3
+	word := &q.digitMask[l][w]
+	d := w<<6 | bits.TrailingZeros64(*word)
+	*word &= *word - 1
+	if *word == 0 {
+		q.wordMask &^= 1 << i
 	}
 	b := 1 + l*digits + d
-	m := Never
-	for c := q.first[b]; c >= 0; c = q.arena[c].next {
-		ch := q.arena[c]
-		for _, e := range ch.ev[:ch.n] {
-			m = min(m, e.at)
-		}
+	bk := q.buckets[b]
+	q.buckets[b].tail = nil
+	q.last = bk.min
+	if !bk.mixed {
+		q.buckets[0] = bk // all at last, in order
+		return
 	}
-	q.last = m
-	c := q.first[b]
-	q.first[b], q.tail[b] = -1, nil
-	for c >= 0 {
+	for c := bk.first; c >= 0; {
 		ch := q.arena[c]
 		for _, e := range ch.ev[:ch.n] {
 			q.place(e)
@@ -183,12 +199,15 @@ func (q *radixQueue) drop() {
 // buckets in turn keeps their order.
 func (q *radixQueue) rebase(t Time) {
 	all := make([]event, 0, q.n)
-	for b := range q.first {
+	for b, bk := range &q.buckets {
+		if bk.tail == nil {
+			continue
+		}
 		start := int32(0)
 		if b == 0 {
 			start = q.pos
 		}
-		for c := q.first[b]; c >= 0; c = q.arena[c].next {
+		for c := bk.first; c >= 0; c = q.arena[c].next {
 			all = append(all, q.arena[c].ev[start:q.arena[c].n]...)
 			start = 0
 		}
