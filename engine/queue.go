@@ -74,6 +74,12 @@ type radixQueue struct {
 	digitMask [levels][digits / 64]uint64
 	arena     []*chunk // pointers, so a chunk never moves while it is read
 	buckets   [nBuckets]bucket
+	// timers, if set, tells refill which timer events are stale (their
+	// timer re-armed earlier or released): those are dropped as they move
+	// instead of travelling on down the levels to be discarded when due.
+	timers *timerTable
+	// discarded counts the stale timer events dropped so.
+	discarded uint64
 }
 
 func (q *radixQueue) init() {
@@ -132,9 +138,13 @@ func (q *radixQueue) place(e event) {
 }
 
 // front returns the earliest event, moving events down to bucket 0 if
-// needed. The queue must not be empty.
+// needed, or nil if the queue is empty (refill may find only stale timer
+// events).
 func (q *radixQueue) front() *event {
 	for {
+		if q.n == 0 {
+			return nil
+		}
 		if bk := &q.buckets[0]; bk.tail != nil {
 			c := bk.first
 			ch := q.arena[c]
@@ -157,7 +167,12 @@ func (q *radixQueue) front() *event {
 // advancing last to its earliest time. Bucket 0 must be empty. The bucket's
 // minimum is known from place, so its events are read once, to move them, and
 // not at all if they share one time: then the bucket becomes bucket 0 as it
-// is, chunks and order.
+// is, chunks and order. Stale timer events are dropped as they are read:
+// most of a TCP run's timer events are stale (a retransmission timer
+// pulled earlier by a delayed ACK, a TCB's pending timer when it is
+// freed), and each would otherwise move down a level or two more and be
+// popped only to be discarded. Dropping them changes no order among the
+// others.
 func (q *radixQueue) refill() {
 	i := bits.TrailingZeros32(q.wordMask)
 	l, w := i>>2, i&3
@@ -178,6 +193,11 @@ func (q *radixQueue) refill() {
 	for c := bk.first; c >= 0; {
 		ch := q.arena[c]
 		for _, e := range ch.ev[:ch.n] {
+			if e.h == timerHandler && q.timers != nil && q.timers.stale(e.arg) {
+				q.n--
+				q.discarded++
+				continue
+			}
 			q.place(e)
 		}
 		next := ch.next
@@ -212,8 +232,8 @@ func (q *radixQueue) rebase(t Time) {
 			start = 0
 		}
 	}
-	arena := q.arena
-	*q = radixQueue{}
+	arena, timers, discarded := q.arena, q.timers, q.discarded
+	*q = radixQueue{timers: timers, discarded: discarded}
 	q.init()
 	for i := range arena { // every chunk is free again
 		arena[i].next, q.free = q.free, int32(i)

@@ -81,6 +81,7 @@ type Sim struct {
 func New() *Sim {
 	s := &Sim{}
 	s.q.init()
+	s.q.timers = &s.timers
 	s.handlers = []Handler{timerHandler: &s.timers}
 	return s
 }
@@ -100,9 +101,14 @@ func (s *Sim) Now() Time { return s.now }
 // not yet discarded.
 func (s *Sim) Pending() int { return s.q.n }
 
-// Executed returns the number of events run so far, stale timer events
-// included (each was popped and dispatched).
+// Executed returns the number of events run so far: events popped and
+// dispatched, including stale timer events that reached the front of the
+// queue, but not those the queue discarded earlier (see Discarded).
 func (s *Sim) Executed() uint64 { return s.executed }
+
+// Discarded returns the number of stale timer events (their timer re-armed
+// earlier, or released) the queue dropped before they came due.
+func (s *Sim) Discarded() uint64 { return s.q.discarded }
 
 // SetEventLimit caps the total number of events executed; 0 means no cap.
 func (s *Sim) SetEventLimit(n uint64) { s.maxEvents = n }
@@ -148,7 +154,8 @@ func (s *Sim) RunFor(d time.Duration) StopReason { return s.RunUntil(s.now.Add(d
 func (s *Sim) RunUntil(limit Time) StopReason {
 	s.stop = false
 	for {
-		if s.q.n == 0 {
+		e := s.q.front()
+		if e == nil {
 			if limit != Never && limit > s.now {
 				s.now = limit
 			}
@@ -157,7 +164,6 @@ func (s *Sim) RunUntil(limit Time) StopReason {
 		if s.maxEvents != 0 && s.executed >= s.maxEvents {
 			return EventLimit
 		}
-		e := s.q.front()
 		if e.at > limit {
 			s.now = limit
 			return TimeLimit

@@ -16,6 +16,8 @@ import "time"
 //
 // So a timer reset a million times to ever-later deadlines keeps one event
 // queued, and a stopped timer costs one stale event until its old deadline.
+// The queue drops a superseded or released timer's event as soon as it
+// moves it, usually long before its time.
 //
 // A Timer holds a slot in its Sim's timer table from Init until Release.
 // Objects that come and go by the million (TCBs) embed their Timers and
@@ -51,13 +53,18 @@ func (tt *timerTable) acquire(t *Timer) uint32 {
 	return uint32(len(tt.timers) - 1)
 }
 
+// stale reports whether the timer event with argument arg (slot<<32 |
+// generation) was superseded by an earlier re-arm or by a release.
+func (tt *timerTable) stale(arg uint64) bool {
+	return tt.gens[uint32(arg>>32)] != uint32(arg)
+}
+
 // HandleEvent dispatches a timer event; arg is slot<<32 | generation.
 func (tt *timerTable) HandleEvent(now Time, arg uint64) {
-	slot, gen := uint32(arg>>32), uint32(arg)
-	if tt.gens[slot] != gen {
+	if tt.stale(arg) {
 		return // superseded by an earlier re-arm, or released
 	}
-	tt.timers[slot].due(now)
+	tt.timers[uint32(arg>>32)].due(now)
 }
 
 // NewTimer returns a stopped timer that will call fn when it fires.

@@ -106,3 +106,43 @@ func TestTimerResetKeepsQueueSmall(t *testing.T) {
 		t.Errorf("timer fired %d times, want once (after the last reset)", fires)
 	}
 }
+
+// The queue drops the events of re-armed-earlier and released timers as it
+// moves them, long before they are due: such events are neither run nor
+// counted as executed, and the clock never visits their times. A run whose
+// only pending events are stale ends as drained, at its limit. (A bucket of
+// events at one time moves whole, unread: its stale events are dropped only
+// when they come due, as before.)
+func TestStaleTimerEventsDiscarded(t *testing.T) {
+	const n = 1000
+	s := New()
+	var fired []Time
+	var timers [n]*Timer
+	for i := range timers {
+		timers[i] = s.NewTimer(func(now Time) { fired = append(fired, now) })
+		timers[i].ResetAt(Time(time.Hour) + Time(i)) // far: these events are left stale
+	}
+	for i, tm := range timers {
+		if i%2 == 0 {
+			tm.ResetAt(Time(time.Duration(i+1) * time.Millisecond)) // earlier: a new event
+		} else {
+			tm.Release()
+		}
+	}
+	if got := s.Pending(); got != n+n/2 {
+		t.Fatalf("%d events pending, want %d", got, n+n/2)
+	}
+	reason := s.RunUntil(Time(2 * time.Hour))
+	if reason != Drained || s.Now() != Time(2*time.Hour) {
+		t.Errorf("run ended %v at %v, want drained at the 2 h limit", reason, s.Now())
+	}
+	if len(fired) != n/2 || fired[len(fired)-1] != Time(999*time.Millisecond) {
+		t.Fatalf("%d firings, last at %v; want %d, the last at 999 ms", len(fired), fired[len(fired)-1], n/2)
+	}
+	if s.Discarded() != n {
+		t.Errorf("%d stale events discarded, want all %d", s.Discarded(), n)
+	}
+	if s.Executed() != n/2 {
+		t.Errorf("%d events executed, want the %d firings only", s.Executed(), n/2)
+	}
+}

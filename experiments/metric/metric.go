@@ -99,7 +99,7 @@ var Table = []Def{
 	{"attack_segments", Count, "Attack segments", "segments attacker workloads sent", "sum", false},
 	{"segments_sent", Count, "Segments sent", "segments every host sent", "sum", false},
 	{"segments_lost", Count, "Segments lost", "segments links lost, tail-dropped, dropped while down or corrupted", "sum", false},
-	{"events", Count, "Events", "simulation events executed", "sum", false},
+	{"events", Count, "Events", "simulation events executed (not counting stale timer events the queue dropped before they came due)", "sum", false},
 	{"sim_time_s", Seconds, "Simulated time", "simulated length of the run (its last event, or stop.time)", "at the end", false},
 	{"wall_s", Seconds, "Wall-clock time", "real time the run took: the only value that is not reproducible", "at the end", false},
 }
