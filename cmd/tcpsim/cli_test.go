@@ -178,6 +178,7 @@ func TestPathMistakesExitTwo(t *testing.T) {
 		{name: "pcap dir", args: []string{"trace", good, "--quiet", "--pcap", filepath.Join(dir, "no", "t.pcap")}, err: []string{"--pcap", "is not a directory"}},
 		{name: "ladder dir", args: []string{"trace", good, "--quiet", "--ladder", filepath.Join(dir, "no", "l.svg")}, err: []string{"--ladder", "is not a directory"}},
 		{name: "transitions dir", args: []string{"trace", good, "--quiet", "--transitions", filepath.Join(file, "t.csv")}, err: []string{"--transitions"}},
+		{name: "cpuprofile dir", args: []string{"run", good, "-o", filepath.Join(dir, "p"), "--quiet", "--cpuprofile", filepath.Join(dir, "no", "cpu.prof")}, err: []string{"--cpuprofile", filepath.Join(dir, "no", "cpu.prof")}},
 	} {
 		tc.code = exitUsage
 		tc.check(t)
@@ -252,5 +253,22 @@ func TestReadmeInstall(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "go install ./cmd/tcpsim") {
 		t.Error("README.md does not say `go install ./cmd/tcpsim`")
+	}
+}
+
+// run --cpuprofile writes a CPU profile (gzipped protocol buffers, as
+// go tool pprof reads) and leaves the results as without it.
+func TestRunCPUProfile(t *testing.T) {
+	good := writeTiny(t)
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "cpu.prof")
+	cliCase{name: "cpuprofile", args: []string{"run", good, "-o", filepath.Join(dir, "r"), "--quiet", "--cpuprofile", prof},
+		out: []string{"results: " + filepath.Join(dir, "r")}}.check(t)
+	b, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("%s is not a gzipped profile (%d bytes)", prof, len(b))
 	}
 }

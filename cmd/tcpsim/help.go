@@ -24,7 +24,7 @@ var commands = []command{
 	{
 		name: "run",
 		synopsis: `run FILE.yaml [-o DIR] [-j N] [--shard I/N | --shards N] [--set path=value ...] [--quiet]
-             [--max-memory SIZE]`,
+             [--max-memory SIZE] [--cpuprofile FILE]`,
 		about: `Run every sweep point × replication and write DIR (default results/NAME):
 manifest.json, runs.csv, summary.csv, and connections.csv and
 timeseries.csv when the file asks for them. Running the same command

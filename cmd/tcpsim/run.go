@@ -67,6 +67,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress reports")
 	maxMem := memoryFlag(fs)
 	fs.Var(&sets, "set", "override a field: path=value (repeatable)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to `FILE` (for go tool pprof)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		if isFlagHelp(err) {
@@ -124,6 +125,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer lock.Unlock()
 	stopWatch := watchMemory(maxMem, opts.Dir, stderr)
 	defer stopWatch()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return usageError(stderr, "--cpuprofile: %v", err)
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintf(stderr, "tcpsim: --cpuprofile: %v\n", err)
+			}
+		}()
+	}
 	out, err := experiments.Run(ctx, e, opts)
 	switch {
 	case errors.Is(err, sweep.ErrOtherExperiment):
