@@ -109,7 +109,7 @@ func timeWaitFootprint(t testing.TB, n int) float64 {
 
 type discard struct{}
 
-func (discard) Transmit(Addr, Addr, Segment) {}
+func (discard) Transmit(Addr, Addr, *Segment) {}
 
 // TestTimeWaitFootprint checks issue 4's bound: a TCB in TIME-WAIT holds at
 // most 256 bytes. The remnant's own size, its FIFO expiry record and its

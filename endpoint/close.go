@@ -299,7 +299,7 @@ func (tw *twTable) sendACK(e *twEntry, n Note) {
 	if n == NoteChallengeACK {
 		s.ctr.ChallengeACKs++
 	}
-	s.transmit(raddr, sg, n, e.inc, TimeWait)
+	s.transmit(raddr, &sg, n, e.inc, TimeWait)
 }
 
 // oowACK is tcb.oowACK for a remnant.
@@ -391,7 +391,7 @@ func (tw *twTable) arrive(slot uint32, seg *Segment) {
 		// live TCB (established.go).
 		s.dropped(raddr, seg, NoteIgnored, e.inc, TimeWait)
 		lport, _, rport := keyParts(e.key)
-		s.transmit(raddr, Segment{SrcPort: lport, DstPort: rport, Seq: e.sndNxt, Ack: e.rcvNxt, Flags: RST | ACK, Origin: e.inc}, NoteReset, e.inc, TimeWait)
+		s.transmit(raddr, &Segment{SrcPort: lport, DstPort: rport, Seq: e.sndNxt, Ack: e.rcvNxt, Flags: RST | ACK, Origin: e.inc}, NoteReset, e.inc, TimeWait)
 		tw.kill(slot, CauseRcvSynReset)
 		return
 	}

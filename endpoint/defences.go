@@ -205,7 +205,7 @@ func (l *Listener) sendCookie(src Addr, seg *Segment) {
 	}
 	s.ctr.CookiesSent++
 	l.lastCookie, l.cookieSent = now, true
-	s.transmit(src, r, NoteSynCookie, l.inc, Listen)
+	s.transmit(src, &r, NoteSynCookie, l.inc, Listen)
 }
 
 // cookieACK looks for a SYN cookie in an ACK (without SYN or RST) that

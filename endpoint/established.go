@@ -214,7 +214,7 @@ func (t *tcb) oowACK(n Note) bool {
 	if !t.oowAllowed() {
 		return false
 	}
-	t.send(t.seg(t.sndNxt, ACK), n) // plain even under FinOnACK (options.go)
+	t.sendSeg(t.sndNxt, ACK, n) // plain even under FinOnACK (options.go)
 	return true
 }
 

@@ -22,15 +22,15 @@ type packet struct {
 	seg      endpoint.Segment
 }
 
-func (w *wire) Transmit(src, dst endpoint.Addr, seg endpoint.Segment) {
-	w.queue = append(w.queue, packet{src, dst, seg})
+func (w *wire) Transmit(src, dst endpoint.Addr, seg *endpoint.Segment) {
+	w.queue = append(w.queue, packet{src, dst, *seg})
 	w.sim.After(5*time.Millisecond, w.id, 0)
 }
 
 func (w *wire) HandleEvent(now engine.Time, _ uint64) {
 	p := w.queue[0] // constant delay: arrivals are in sending order
 	w.queue = w.queue[1:]
-	w.stacks[p.dst].Deliver(p.src, p.dst, p.seg)
+	w.stacks[p.dst].Deliver(p.src, p.dst, &p.seg)
 }
 
 // server answers every request with 1 KiB and closes after the client.

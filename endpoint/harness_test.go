@@ -48,12 +48,12 @@ func newTestNet(delay time.Duration) *testNet {
 	return n
 }
 
-func (n *testNet) Transmit(src, dst Addr, seg Segment) {
+func (n *testNet) Transmit(src, dst Addr, seg *Segment) {
 	if n.filter != nil {
-		n.transmitFiltered(src, dst, seg)
+		n.transmitFiltered(src, dst, *seg)
 		return
 	}
-	n.inject(src, dst, seg, n.delay)
+	n.inject(src, dst, *seg, n.delay)
 }
 
 // transmitFiltered is kept apart so that only filtered runs move segments
@@ -87,7 +87,7 @@ func (n *testNet) HandleEvent(now engine.Time, arg uint64) {
 	f := n.slab[arg]
 	n.free = append(n.free, uint32(arg))
 	if st := n.stacks[f.dst]; st != nil {
-		st.Deliver(f.src, f.dst, f.seg)
+		st.Deliver(f.src, f.dst, &f.seg)
 	}
 }
 

@@ -369,7 +369,7 @@ func (t *tcb) finOnACK(n Note) bool {
 	}
 	switch t.state {
 	case FinWait1, Closing, LastAck:
-		t.send(t.seg(t.sndNxt-1, FIN|ACK), n)
+		t.sendSeg(t.sndNxt-1, FIN|ACK, n)
 		return true
 	}
 	return false

@@ -1,8 +1,9 @@
 package endpoint
 
-// seg returns a segment from this TCB with the common fields filled in.
-func (t *tcb) seg(seq Seq, flags Flags) Segment {
-	sg := Segment{
+// seg sets *sg to a segment from this TCB with the common fields filled
+// in. It fills the caller's variable in place rather than returning a copy.
+func (t *tcb) seg(sg *Segment, seq Seq, flags Flags) {
+	*sg = Segment{
 		SrcPort: t.lport, DstPort: t.rport,
 		Seq: seq, Flags: flags,
 		Window: t.wndField(),
@@ -17,17 +18,16 @@ func (t *tcb) seg(seq Seq, flags Flags) Segment {
 		sg.TSEcr = t.tsRecent
 	}
 	if t.sackOK && len(t.ooo) > 0 && flags&(ACK|SYN) == ACK {
-		t.fillSACK(&sg)
+		t.fillSACK(sg)
 	}
-	return sg
 }
 
 // tsNow is the timestamp clock: milliseconds of simulated time.
 func (t *tcb) tsNow() uint32 { return uint32(t.s.sim.Now() / 1e6) }
 
-// send transmits sg. Any segment with ACK acknowledges everything received,
+// send transmits *sg. Any segment with ACK acknowledges everything received,
 // so a pending delayed ACK is satisfied.
-func (t *tcb) send(sg Segment, n Note) {
+func (t *tcb) send(sg *Segment, n Note) {
 	if sg.Flags&ACK != 0 {
 		t.ackPending = false
 		t.ackNow = false
@@ -35,6 +35,13 @@ func (t *tcb) send(sg Segment, n Note) {
 		t.stopTimer(tmDack)
 	}
 	t.s.transmit(t.raddr, sg, n, t.inc, t.state)
+}
+
+// sendSeg sends a segment that carries only seg's common fields.
+func (t *tcb) sendSeg(seq Seq, flags Flags, n Note) {
+	var sg Segment
+	t.seg(&sg, seq, flags)
+	t.send(&sg, n)
 }
 
 // sendSYN sends our SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED, or a
@@ -45,7 +52,8 @@ func (t *tcb) sendSYN(retransmit bool) {
 	if t.state != SynSent {
 		flags |= ACK
 	}
-	sg := t.seg(t.iss, flags)
+	var sg Segment
+	t.seg(&sg, t.iss, flags)
 	sg.Options |= OptMSS
 	sg.MSS = t.s.cfg.MSS
 	if t.s.cfg.Timestamps && (t.state == SynSent || t.tsOK) {
@@ -66,7 +74,7 @@ func (t *tcb) sendSYN(retransmit bool) {
 			t.s.ctr.SynRetransmits++
 		}
 	}
-	t.send(sg, n)
+	t.send(&sg, n)
 	if !t.timerArmed(tmRTO) {
 		t.armRTO()
 	}
@@ -92,7 +100,7 @@ func (t *tcb) sendACK(n Note) {
 	if t.finOnACK(n) {
 		return
 	}
-	t.send(t.seg(t.sndNxt, ACK), n)
+	t.sendSeg(t.sndNxt, ACK, n)
 }
 
 // sendRST sends a reset from this TCB: <SEQ=seq><CTL=RST>, or with
@@ -103,7 +111,7 @@ func (t *tcb) sendRST(seq, ack Seq, withAck bool, n Note) {
 		sg.Flags |= ACK
 		sg.Ack = ack
 	}
-	t.s.transmit(t.raddr, sg, n, t.inc, t.state)
+	t.s.transmit(t.raddr, &sg, n, t.inc, t.state)
 }
 
 // dataSeq returns the sequence number of stream offset off.
@@ -121,12 +129,13 @@ func (t *tcb) sendData(off uint64, n uint32, fin bool, note Note) {
 	if fin {
 		flags |= FIN
 	}
-	sg := t.seg(t.dataSeq(off), flags)
+	var sg Segment
+	t.seg(&sg, t.dataSeq(off), flags)
 	sg.Len = n
 	sg.Offset = off
 	// RFC 3168 §6.1.5: new data is ECN-capable, retransmissions are not.
 	sg.ECT = t.ecnOK && n > 0 && note != NoteRetransmit
-	t.send(sg, note)
+	t.send(&sg, note)
 }
 
 // sendFIN sends the FIN when the last queued byte has been sent

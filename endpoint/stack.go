@@ -23,9 +23,11 @@ var (
 
 // Output is where a stack sends segments: the network layer (topology)
 // implements it. Transmit must not call back into a stack synchronously;
-// delivery happens through a scheduled event.
+// delivery happens through a scheduled event. The segment is the caller's
+// and valid only during the call: Transmit must not modify it, and copies
+// it to keep it.
 type Output interface {
-	Transmit(src, dst Addr, seg Segment)
+	Transmit(src, dst Addr, seg *Segment)
 }
 
 // Stack is one host's TCP: its connection table keyed by 4-tuple, its
@@ -67,6 +69,14 @@ type Stack struct {
 	depth    int
 	flushing bool
 	flushAt  int // the notice being reported while flushing
+
+	// sending holds the segments handed to out, one per nesting level of
+	// transmit (a network tap may inject a segment whose answer this stack
+	// sends while out still holds the outer one). Each is allocated once:
+	// out is an interface, so a pointer to a segment on the sender's stack
+	// would move every segment to the heap.
+	sending   []*Segment
+	sendDepth int
 }
 
 // NewStack returns the TCP module of the host at addr. cfg is validated;
@@ -430,40 +440,43 @@ func (s *Stack) Crash() {
 }
 
 // Drop reports a segment the network layer discarded on arrival (a
-// corrupted one, say) to the observer, and counts it.
-func (s *Stack) Drop(src Addr, seg Segment, n Note) {
+// corrupted one, say) to the observer, and counts it. The segment is only
+// read, during the call.
+func (s *Stack) Drop(src Addr, seg *Segment, n Note) {
 	s.ctr.SegsDropped++
 	s.lastSeg = s.sim.Now()
 	if s.obs != nil && s.want&WantDropped != 0 {
-		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Dropped, Note: n, Seg: seg})
+		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Dropped, Note: n, Seg: *seg})
 	}
 }
 
 // Deliver is the arrival of a segment from src addressed to this host
 // (dst is the stack's own address; a segment for another address is
-// dropped). It is the SEGMENT ARRIVES event of RFC 9293 §3.10.7.
-func (s *Stack) Deliver(src, dst Addr, seg Segment) {
+// dropped). It is the SEGMENT ARRIVES event of RFC 9293 §3.10.7. The
+// segment is only read, during the call: a caller may pass a pointer to a
+// buffer it reuses.
+func (s *Stack) Deliver(src, dst Addr, seg *Segment) {
 	s.ctr.SegsRcvd++
 	s.lastSeg = s.sim.Now()
 	if s.obs != nil && s.want&WantReceived != 0 {
-		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Received, Seg: seg})
+		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Received, Seg: *seg})
 	}
-	if dst != s.addr || s.filtered(&seg) {
-		s.dropped(src, &seg, NoteIgnored, 0, Closed)
+	if dst != s.addr || s.filtered(seg) {
+		s.dropped(src, seg, NoteIgnored, 0, Closed)
 		return
 	}
 	s.enter()
 	key := tupleKey(seg.DstPort, src, seg.SrcPort)
 	if ref, ok := s.conns.Get(key); ok {
 		if ref&1 == 0 {
-			s.tcbs[ref>>1].segmentArrives(&seg)
+			s.tcbs[ref>>1].segmentArrives(seg)
 		} else {
-			s.tw.arrive(ref>>1, &seg)
+			s.tw.arrive(ref>>1, seg)
 		}
 	} else if l, ok := s.listeners[seg.DstPort]; ok {
-		l.segmentArrives(src, &seg)
+		l.segmentArrives(src, seg)
 	} else {
-		s.closedArrives(src, &seg, NoteNoListener)
+		s.closedArrives(src, seg, NoteNoListener)
 	}
 	s.exit()
 }
@@ -499,20 +512,27 @@ func (s *Stack) resetFor(dst Addr, seg *Segment, origin Incarnation) {
 		r.Ack = seg.Seq.Add(seg.SeqLen())
 		r.Flags |= ACK
 	}
-	s.transmit(dst, r, NoteReset, origin, Closed)
+	s.transmit(dst, &r, NoteReset, origin, Closed)
 }
 
 // transmit hands a segment to the output, counting and observing it.
-func (s *Stack) transmit(dst Addr, seg Segment, n Note, inc Incarnation, st State) {
+func (s *Stack) transmit(dst Addr, seg *Segment, n Note, inc Incarnation, st State) {
 	s.ctr.SegsSent++
 	if seg.Flags&RST != 0 {
 		s.ctr.RSTsSent++
 	}
 	s.lastSeg = s.sim.Now()
 	if s.obs != nil && (s.want&WantSent != 0 || n == NoteRetransmit && s.want&WantRetransmits != 0) {
-		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: dst, Dir: Sent, Note: n, Seg: seg, Conn: inc, State: st})
+		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: dst, Dir: Sent, Note: n, Seg: *seg, Conn: inc, State: st})
 	}
-	s.out.Transmit(s.addr, dst, seg)
+	if s.sendDepth == len(s.sending) {
+		s.sending = append(s.sending, new(Segment))
+	}
+	buf := s.sending[s.sendDepth]
+	*buf = *seg
+	s.sendDepth++
+	s.out.Transmit(s.addr, dst, buf)
+	s.sendDepth--
 }
 
 // dropped counts and observes a discarded segment.

@@ -259,6 +259,6 @@ func (t *tcb) keepAliveExpired() {
 	t.kaProbes++
 	t.s.ctr.KeepAliveProbes++
 	// §3.8.4: a probe with SEG.SEQ = SND.NXT-1 and no data.
-	t.send(t.seg(t.sndNxt-1, ACK), NoteKeepAlive)
+	t.sendSeg(t.sndNxt-1, ACK, NoteKeepAlive)
 	t.setTimer(tmKeep, cfg.KeepInterval)
 }

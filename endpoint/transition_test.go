@@ -27,8 +27,8 @@ const (
 	myISS, peerISS   = Seq(1000), Seq(5000)
 )
 
-func (r *rig) Transmit(src, dst Addr, seg Segment) { r.out = append(r.out, seg) }
-func (r *rig) OnSegment(SegmentEvent)              {}
+func (r *rig) Transmit(src, dst Addr, seg *Segment) { r.out = append(r.out, *seg) }
+func (r *rig) OnSegment(SegmentEvent)               {}
 func (r *rig) OnState(e StateEvent) {
 	r.last[e.Conn.Incarnation] = e.To
 	r.events = append(r.events, e)
@@ -55,7 +55,7 @@ func newRig(t *testing.T, cfg Config) *rig {
 
 // in delivers a segment from the peer.
 func (r *rig) in(flags Flags, seq, ack Seq, n uint32) {
-	r.me.Deliver(addrB, addrA, Segment{SrcPort: peerPort, DstPort: myPort, Flags: flags, Seq: seq, Ack: ack,
+	r.me.Deliver(addrB, addrA, &Segment{SrcPort: peerPort, DstPort: myPort, Flags: flags, Seq: seq, Ack: ack,
 		Len: n, Window: 65535, Origin: 77})
 }
 

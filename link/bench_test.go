@@ -23,7 +23,7 @@ func BenchmarkPacket(b *testing.B) {
 	}
 	sim := engine.New()
 	n := 0
-	rx := ReceiverFunc[pkt](func(engine.Time, pkt, bool) { n++ })
+	rx := ReceiverFunc[pkt](func(engine.Time, *pkt, bool) { n++ })
 	l, err := New[pkt](sim, engine.NewStreams(1, 0), "bench", cfg, rx)
 	if err != nil {
 		b.Fatal(err)
@@ -33,7 +33,7 @@ func BenchmarkPacket(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		l.Send(p)
+		l.Send(&p)
 		if i++; i%burst == 0 {
 			sim.RunFor(burst * gap)
 		}
@@ -53,7 +53,7 @@ func BenchmarkPacketAllKnobs(b *testing.B) {
 	cfg.Outages = nil
 	cfg.Rate = 100_000_000
 	sim := engine.New()
-	rx := ReceiverFunc[pkt](func(engine.Time, pkt, bool) {})
+	rx := ReceiverFunc[pkt](func(engine.Time, *pkt, bool) {})
 	l, err := New[pkt](sim, engine.NewStreams(1, 0), "bench", cfg, rx)
 	if err != nil {
 		b.Fatal(err)
@@ -63,7 +63,7 @@ func BenchmarkPacketAllKnobs(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		l.Send(p)
+		l.Send(&p)
 		if i++; i%burst == 0 {
 			sim.RunFor(burst * gap)
 		}

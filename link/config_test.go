@@ -111,7 +111,7 @@ func TestValidateMessages(t *testing.T) {
 }
 
 func TestNewRejectsInvalidConfig(t *testing.T) {
-	rx := ReceiverFunc[pkt](func(engine.Time, pkt, bool) {})
+	rx := ReceiverFunc[pkt](func(engine.Time, *pkt, bool) {})
 	_, err := New[pkt](engine.New(), engine.NewStreams(1, 0), "link/x", Config{Corrupt: 2}, rx)
 	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "link/x") {
 		t.Errorf("New with Corrupt 2 = %v, want an ErrConfig naming the link", err)

@@ -32,7 +32,7 @@ func (printer) Observe(r link.Record, s segment) {
 // connection that sent it may be gone: an old duplicate.
 func Example_oldDuplicate() {
 	sim := engine.New()
-	rx := link.ReceiverFunc[segment](func(now engine.Time, s segment, corrupt bool) {
+	rx := link.ReceiverFunc[segment](func(now engine.Time, s *segment, corrupt bool) {
 		fmt.Printf("%-8v receiver gets %s\n", now, s.label)
 	})
 	cfg := link.Config{
@@ -46,7 +46,7 @@ func Example_oldDuplicate() {
 		return
 	}
 	l.SetObserver(printer{})
-	l.Send(segment{"SYN seq=100", 50})
+	l.Send(&segment{"SYN seq=100", 50})
 	sim.Run()
 	// Output:
 	// 0s       sent       SYN seq=100

@@ -27,8 +27,8 @@ type arrival struct {
 // sink is a Receiver that keeps what it gets.
 type sink struct{ got []arrival }
 
-func (s *sink) Receive(now engine.Time, p pkt, corrupt bool) {
-	s.got = append(s.got, arrival{now, p, corrupt})
+func (s *sink) Receive(now engine.Time, p *pkt, corrupt bool) {
+	s.got = append(s.got, arrival{now, *p, corrupt})
 }
 
 // trace is an Observer that keeps every record.
@@ -84,7 +84,7 @@ func (r *rig) observe() *rig { r.l.SetObserver(r.tr); return r }
 // then runs the simulation to the end.
 func (r *rig) sendEvery(n, size int, gap time.Duration) {
 	id := r.sim.Register(engine.HandlerFunc(func(now engine.Time, arg uint64) {
-		r.l.Send(pkt{id: int(arg), size: size})
+		r.l.Send(&pkt{id: int(arg), size: size})
 	}))
 	for i := range n {
 		r.sim.Schedule(engine.FromDuration(time.Duration(i)*gap), id, uint64(i))

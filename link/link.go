@@ -202,19 +202,20 @@ func (l *Link[P]) down(now engine.Time) bool {
 	return l.nextOutage < len(l.outages) && l.outages[l.nextOutage].start <= now
 }
 
-// Send offers p to the link at the current simulated time. The packet's
+// Send offers *p to the link at the current simulated time. The packet's
 // fate is decided at once, apart from a down link at its arrival time; if
-// it survives, the receiver gets it at its arrival time.
-func (l *Link[P]) Send(p P) {
+// it survives, the receiver gets it at its arrival time. Send copies the
+// packet and does not modify *p.
+func (l *Link[P]) Send(p *P) {
 	now := l.sim.Now()
-	size := p.WireSize()
+	size := (*p).WireSize()
 	seq := l.c.Offered
 	l.c.Offered++
 	l.c.OfferedBytes += uint64(size)
 	if l.down(now) {
 		l.c.DownDrops++
 		if l.obs != nil {
-			l.obs.Observe(Record{Fate: DownDropped, At: now, Arrival: now, Seq: seq, Size: size}, p)
+			l.obs.Observe(Record{Fate: DownDropped, At: now, Arrival: now, Seq: seq, Size: size}, *p)
 		}
 		return
 	}
@@ -224,7 +225,7 @@ func (l *Link[P]) Send(p P) {
 	if !ok {
 		l.c.QueueDrops++
 		if l.obs != nil {
-			l.obs.Observe(Record{Fate: QueueDropped, At: now, Arrival: now, Seq: seq, Size: size}, p)
+			l.obs.Observe(Record{Fate: QueueDropped, At: now, Arrival: now, Seq: seq, Size: size}, *p)
 		}
 		return
 	}
@@ -263,7 +264,7 @@ func (l *Link[P]) Send(p P) {
 	// 5. Loss: the drop list, and the loss model, which draws for every
 	// packet so that the drop list does not shift its draws.
 	scripted := false
-	if l.drops != nil && (l.match == nil || l.match(p)) {
+	if l.drops != nil && (l.match == nil || l.match(*p)) {
 		if l.nextDrop < len(l.drops) && l.drops[l.nextDrop] == l.matched {
 			scripted = true
 			l.nextDrop++
@@ -284,7 +285,7 @@ func (l *Link[P]) Send(p P) {
 		l.c.Reordered++
 	}
 	if l.obs != nil {
-		l.obs.Observe(Record{Fate: Sent, At: now, Arrival: arrival, Seq: seq, Size: size, Reordered: reordered}, p)
+		l.obs.Observe(Record{Fate: Sent, At: now, Arrival: arrival, Seq: seq, Size: size, Reordered: reordered}, *p)
 	}
 	if lost {
 		l.c.Lost++
@@ -292,10 +293,10 @@ func (l *Link[P]) Send(p P) {
 			l.c.ScriptDrops++
 		}
 		if l.obs != nil {
-			l.obs.Observe(Record{Fate: Lost, At: now, Arrival: arrival, Seq: seq, Size: size, Reordered: reordered, Scripted: scripted}, p)
+			l.obs.Observe(Record{Fate: Lost, At: now, Arrival: arrival, Seq: seq, Size: size, Reordered: reordered, Scripted: scripted}, *p)
 		}
 	} else {
-		l.schedule(arrival, flight[P]{p: p, seq: seq, size: size, corrupt: corrupt, reordered: reordered})
+		l.schedule(arrival, p, seq, size, false, corrupt, reordered)
 	}
 	if dup {
 		l.duplicate(p, seq, size, now, txDone)
@@ -305,7 +306,7 @@ func (l *Link[P]) Send(p P) {
 // duplicate makes the copy of a packet that left the transmitter at txDone.
 // The copy has its own jitter, hold, loss and corruption draws and is not
 // kept in order.
-func (l *Link[P]) duplicate(p P, seq uint64, size int, now, txDone engine.Time) {
+func (l *Link[P]) duplicate(p *P, seq uint64, size int, now, txDone engine.Time) {
 	l.c.Duplicated++
 	d := l.delay
 	if l.copyJitter != nil {
@@ -318,29 +319,33 @@ func (l *Link[P]) duplicate(p P, seq uint64, size int, now, txDone engine.Time) 
 	lost := l.copyLoss != nil && l.copyLoss.lost(size)
 	corrupt := l.copyCorrupt != nil && l.copyCorrupt.Float64() < l.corruptP
 	if l.obs != nil {
-		l.obs.Observe(Record{Fate: Duplicated, At: now, Arrival: arrival, Seq: seq, Size: size, Copy: true}, p)
+		l.obs.Observe(Record{Fate: Duplicated, At: now, Arrival: arrival, Seq: seq, Size: size, Copy: true}, *p)
 	}
 	if lost {
 		l.c.Lost++
 		if l.obs != nil {
-			l.obs.Observe(Record{Fate: Lost, At: now, Arrival: arrival, Seq: seq, Size: size, Copy: true}, p)
+			l.obs.Observe(Record{Fate: Lost, At: now, Arrival: arrival, Seq: seq, Size: size, Copy: true}, *p)
 		}
 		return
 	}
-	l.schedule(arrival, flight[P]{p: p, seq: seq, size: size, copy: true, corrupt: corrupt})
+	l.schedule(arrival, p, seq, size, true, corrupt, false)
 }
 
-// schedule parks f in a free slot of the slab and schedules its arrival.
-func (l *Link[P]) schedule(at engine.Time, f flight[P]) {
+// schedule copies *p with its flight details into a free slot of the slab
+// and schedules its arrival.
+func (l *Link[P]) schedule(at engine.Time, p *P, seq uint64, size int, copy, corrupt, reordered bool) {
 	var i uint32
 	if n := len(l.free); n > 0 {
 		i = l.free[n-1]
 		l.free = l.free[:n-1]
-		l.slab[i] = f
 	} else {
 		i = uint32(len(l.slab))
-		l.slab = append(l.slab, f)
+		l.slab = append(l.slab, flight[P]{})
 	}
+	f := &l.slab[i]
+	f.p = *p
+	f.seq, f.size = seq, size
+	f.copy, f.corrupt, f.reordered = copy, corrupt, reordered
 	l.c.InFlight++
 	l.sim.Schedule(at, l.id, uint64(i))
 }
@@ -350,11 +355,12 @@ func (l *Link[P]) schedule(at engine.Time, f flight[P]) {
 type arrivals[P Packet] Link[P]
 
 // HandleEvent delivers the packet in slot arg, unless the link is down.
+// The receiver gets a pointer to the slot's packet; the slot is freed after
+// Receive returns, so the pointer stays valid during the call (a Send from
+// Receive may grow the slab, but the old array keeps the packet).
 func (a *arrivals[P]) HandleEvent(now engine.Time, arg uint64) {
 	l := (*Link[P])(a)
-	f := l.slab[arg]
-	l.slab[arg] = flight[P]{} // drop references the packet may hold
-	l.free = append(l.free, uint32(arg))
+	f := &l.slab[arg]
 	l.c.InFlight--
 	r := Record{At: now, Arrival: now, Seq: f.seq, Size: f.size, Copy: f.copy, Reordered: f.reordered}
 	switch {
@@ -364,6 +370,7 @@ func (a *arrivals[P]) HandleEvent(now engine.Time, arg uint64) {
 			r.Fate = DownDropped
 			l.obs.Observe(r, f.p)
 		}
+		l.release(arg)
 		return
 	case f.corrupt:
 		l.c.Corrupted++
@@ -379,5 +386,12 @@ func (a *arrivals[P]) HandleEvent(now engine.Time, arg uint64) {
 	if l.obs != nil {
 		l.obs.Observe(r, f.p)
 	}
-	l.rx.Receive(now, f.p, f.corrupt)
+	l.rx.Receive(now, &f.p, f.corrupt)
+	l.release(arg)
+}
+
+// release frees slot i, dropping references its packet may hold.
+func (l *Link[P]) release(i uint64) {
+	l.slab[i] = flight[P]{}
+	l.free = append(l.free, uint32(i))
 }

@@ -46,7 +46,7 @@ func TestSerializationIsExact(t *testing.T) {
 	for _, tt := range tests {
 		r := newRig(t, Config{Rate: tt.rate, Overhead: tt.overhead}, 1)
 		for range 1000 {
-			r.l.Send(pkt{size: tt.size})
+			r.l.Send(&pkt{size: tt.size})
 		}
 		r.sim.Run()
 		bits := int64(tt.size+tt.overhead) * 8
@@ -72,7 +72,7 @@ func TestOverloadedLink(t *testing.T) {
 	r := newRig(t, Config{Rate: 10_000_000, QueuePackets: 50}, 1)
 	maxQueue := 0
 	id := r.sim.Register(engine.HandlerFunc(func(now engine.Time, arg uint64) {
-		r.l.Send(pkt{id: int(arg), size: 1250})
+		r.l.Send(&pkt{id: int(arg), size: 1250})
 		maxQueue = max(maxQueue, first(r.l.QueueLen()))
 	}))
 	for i := range n {
@@ -125,7 +125,7 @@ func TestQueueByteLimit(t *testing.T) {
 	// 0 starts at once; 1 (100) and 2 (100) wait; 3 (100) would make 300;
 	// 4 (50) fits exactly at 250.
 	for i, size := range []int{100, 100, 100, 100, 50, 1} {
-		r.l.Send(pkt{id: i, size: size})
+		r.l.Send(&pkt{id: i, size: size})
 	}
 	r.sim.Run()
 	if len(dropped) != 2 || dropped[0] != 3 || dropped[1] != 5 {
@@ -454,7 +454,7 @@ func TestSameSeedSameFates(t *testing.T) {
 // packets and held copies in flight.
 func TestConservationInFlight(t *testing.T) {
 	r := newRig(t, richConfig(), 1)
-	id := r.sim.Register(engine.HandlerFunc(func(_ engine.Time, arg uint64) { r.l.Send(pkt{id: int(arg), size: 1000}) }))
+	id := r.sim.Register(engine.HandlerFunc(func(_ engine.Time, arg uint64) { r.l.Send(&pkt{id: int(arg), size: 1000}) }))
 	for i := range 5000 {
 		r.sim.Schedule(engine.FromDuration(time.Duration(i)*300*time.Microsecond), id, uint64(i))
 	}
@@ -475,7 +475,7 @@ func TestNoAllocsInSteadyState(t *testing.T) {
 	r := newRig(t, cfg, 1)
 	p := pkt{size: 1200}
 	step := func() {
-		r.l.Send(p)
+		r.l.Send(&p)
 		r.sim.RunFor(500 * time.Microsecond)
 	}
 	for range 10_000 {

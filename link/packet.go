@@ -7,9 +7,10 @@ import "tcpsim/engine"
 // limit of the queue use this size; the per-packet overhead of Config is
 // added for serialization only.
 //
-// Packets are values. The link copies a packet into its own slab while it is
-// in flight and hands the copy to the receiver, so a packet type should be a
-// small struct (addresses plus a TCP segment, say).
+// Packets are values, passed by pointer. The link copies a packet into its
+// own slab while it is in flight and hands the receiver a pointer to that
+// copy, so a packet type should be a small struct (addresses plus a TCP
+// segment, say).
 type Packet interface {
 	WireSize() int
 }
@@ -19,12 +20,14 @@ type Packet interface {
 // damaged on the way: the receiver must treat it as failing its checksum
 // and discard it (and may count it). Copies made by the link's duplication
 // stage arrive as ordinary packets: the receiver cannot tell them apart.
+// The packet is the link's copy and valid only during the call: the
+// receiver must not modify it, and copies it to keep it.
 type Receiver[P Packet] interface {
-	Receive(now engine.Time, p P, corrupt bool)
+	Receive(now engine.Time, p *P, corrupt bool)
 }
 
 // ReceiverFunc adapts a function to Receiver.
-type ReceiverFunc[P Packet] func(now engine.Time, p P, corrupt bool)
+type ReceiverFunc[P Packet] func(now engine.Time, p *P, corrupt bool)
 
 // Receive calls f(now, p, corrupt).
-func (f ReceiverFunc[P]) Receive(now engine.Time, p P, corrupt bool) { f(now, p, corrupt) }
+func (f ReceiverFunc[P]) Receive(now engine.Time, p *P, corrupt bool) { f(now, p, corrupt) }

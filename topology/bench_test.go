@@ -30,7 +30,7 @@ func BenchmarkTransmit(b *testing.B) {
 			seg := endpoint.Segment{SrcPort: 1000, DstPort: 2000, Seq: 1, Flags: endpoint.RST, Window: 65535}
 			b.ReportAllocs()
 			for b.Loop() {
-				from.Transmit(from.Addr, to.Addr, seg)
+				from.Transmit(from.Addr, to.Addr, &seg)
 				net.Sim().Run()
 			}
 			if got := to.Stack.Counters().SegsRcvd; got == 0 {

@@ -18,28 +18,27 @@ type Host struct {
 }
 
 // Transmit implements endpoint.Output: the stack sends a segment.
-func (h *Host) Transmit(src, dst endpoint.Addr, seg endpoint.Segment) {
+func (h *Host) Transmit(src, dst endpoint.Addr, seg *endpoint.Segment) {
 	if !h.up {
 		h.net.ctr.HostDown++
 		return
 	}
-	p := Packet{Src: src, Dst: dst, Seg: seg}
-	if tap := h.net.tap; tap != nil {
-		n := h.net
-		if n.depth == len(n.tapped) {
-			n.tapped = append(n.tapped, new(Packet))
-		}
-		buf := n.tapped[n.depth]
-		*buf = p
-		n.depth++
-		keep := tap(n.sim.Now(), h, buf)
-		n.depth--
-		if !keep {
-			return
-		}
-		p = *buf
+	n := h.net
+	if n.tap == nil {
+		p := Packet{Src: src, Dst: dst, Seg: *seg}
+		n.forward(h, &p)
+		return
 	}
-	h.net.forward(h, p)
+	if n.depth == len(n.tapped) {
+		n.tapped = append(n.tapped, new(Packet))
+	}
+	buf := n.tapped[n.depth]
+	*buf = Packet{Src: src, Dst: dst, Seg: *seg}
+	n.depth++
+	if n.tap(n.sim.Now(), h, buf) {
+		n.forward(h, buf) // buf is ours until depth drops
+	}
+	n.depth--
 }
 
 // Up reports whether the host is running.

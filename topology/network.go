@@ -80,7 +80,7 @@ func (n *Network) Inject(p Packet) bool {
 		n.ctr.HostDown++
 		return false
 	}
-	h.Stack.Deliver(p.Src, p.Dst, p.Seg)
+	h.Stack.Deliver(p.Src, p.Dst, &p.Seg)
 	return true
 }
 
@@ -167,7 +167,7 @@ type Link struct {
 type arrival Link
 
 // Receive implements link.Receiver: a packet reached l.To.
-func (a *arrival) Receive(now engine.Time, p Packet, corrupt bool) {
+func (a *arrival) Receive(now engine.Time, p *Packet, corrupt bool) {
 	h := a.To
 	n := h.net
 	switch {
@@ -175,17 +175,18 @@ func (a *arrival) Receive(now engine.Time, p Packet, corrupt bool) {
 		n.ctr.HostDown++
 	case corrupt:
 		n.ctr.Corrupted++
-		h.Stack.Drop(p.Src, p.Seg, endpoint.NoteChecksum)
+		h.Stack.Drop(p.Src, &p.Seg, endpoint.NoteChecksum)
 	case p.Dst == h.Addr:
-		h.Stack.Deliver(p.Src, p.Dst, p.Seg)
+		h.Stack.Deliver(p.Src, p.Dst, &p.Seg)
 	default:
 		n.ctr.Forwarded++
 		n.forward(h, p)
 	}
 }
 
-// forward sends p from host h on its next hop toward p.Dst.
-func (n *Network) forward(h *Host, p Packet) {
+// forward sends *p from host h on its next hop toward p.Dst. The link
+// copies the packet; forward does not modify it.
+func (n *Network) forward(h *Host, p *Packet) {
 	if !n.routed {
 		panic("topology: packets sent before ComputeRoutes")
 	}

@@ -272,7 +272,7 @@ func TestNestedTap(t *testing.T) {
 		p.Seg.Window = 777
 		return true
 	})
-	h0.Transmit(h0.Addr, h1.Addr, endpoint.Segment{SrcPort: 1000, DstPort: 2000, Seq: 1, Flags: endpoint.RST, Window: 65535})
+	h0.Transmit(h0.Addr, h1.Addr, &endpoint.Segment{SrcPort: 1000, DstPort: 2000, Seq: 1, Flags: endpoint.RST, Window: 65535})
 	net.Sim().Run()
 	if nested != 1 || len(rcvd.got) != 2 || rcvd.got[0] != 500 || rcvd.got[1] != 777 {
 		t.Errorf("nested tap calls %d, windows received %v; want 1 and [500 777]", nested, rcvd.got)

@@ -58,7 +58,7 @@ func (r *runner) inject(p *Packet) error {
 			return skipf("sack", "inbound SACK blocks are not simulated (endpoint keeps no scoreboard)")
 		}
 	}
-	r.st.Deliver(remoteAddr, localAddr, seg)
+	r.st.Deliver(remoteAddr, localAddr, &seg)
 	return nil
 }
 

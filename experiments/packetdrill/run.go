@@ -231,8 +231,8 @@ func (r *runner) headerFlag(f Flag, cfg *endpoint.Config) error {
 }
 
 // Transmit receives every segment the host sends.
-func (r *runner) Transmit(src, dst endpoint.Addr, seg endpoint.Segment) {
-	r.out = append(r.out, sent{at: r.sim.Now(), seg: seg})
+func (r *runner) Transmit(src, dst endpoint.Addr, seg *endpoint.Segment) {
+	r.out = append(r.out, sent{at: r.sim.Now(), seg: *seg})
 	if r.stopOnTx {
 		r.sim.Stop()
 	}

@@ -227,5 +227,5 @@ func (a *attacker) send() {
 func (a *attacker) emit(src, dst endpoint.Addr, seg endpoint.Segment) {
 	a.col.attackSegs++
 	a.col.workloadStats(a.idx).attackSegs++
-	a.from.Transmit(src, dst, seg)
+	a.from.Transmit(src, dst, &seg)
 }
