@@ -17,8 +17,12 @@
 package histogram
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"math/bits"
+	"strconv"
+	"strings"
 )
 
 // SubBits is the number of bits of a value's mantissa that its bucket
@@ -165,4 +169,76 @@ func (h *Histogram) Quantile(q float64) int64 {
 func (h *Histogram) Reset() {
 	clear(h.counts)
 	h.n, h.sum, h.min, h.max = 0, 0, 0, 0
+}
+
+// Sum returns the sum of the values recorded, as Mean uses it.
+func (h *Histogram) Sum() float64 { return h.sum }
+
+// AppendBuckets appends h's non-empty buckets to b, in increasing order,
+// separated by spaces: each as lo:hi:count, the smallest and largest value
+// the bucket received and how many, or lo:count when they are the same.
+// With the sum (Sum), Parse rebuilds a histogram that gives the same
+// Quantile, Min, Max, Count and Mean, and merges as h does: it is the
+// compact form a result file keeps of one run's histogram.
+func (h *Histogram) AppendBuckets(b []byte) []byte {
+	first := true
+	for i, c := range h.counts {
+		if c == 0 {
+			continue
+		}
+		if !first {
+			b = append(b, ' ')
+		}
+		first = false
+		b = strconv.AppendInt(b, h.lo[i], 10)
+		if h.hi[i] != h.lo[i] {
+			b = append(b, ':')
+			b = strconv.AppendInt(b, h.hi[i], 10)
+		}
+		b = append(b, ':')
+		b = strconv.AppendUint(b, c, 10)
+	}
+	return b
+}
+
+// ErrSyntax means a text given to Parse is not one AppendBuckets writes.
+var ErrSyntax = errors.New("histogram: malformed buckets")
+
+// Parse rebuilds a histogram from the buckets AppendBuckets wrote and the
+// sum of its values. It refuses buckets out of order, a value outside its
+// bucket, and a count of 0.
+func Parse(buckets string, sum float64) (*Histogram, error) {
+	h := &Histogram{}
+	last := -1
+	for _, tok := range strings.Fields(buckets) {
+		f := strings.Split(tok, ":")
+		if len(f) < 2 || len(f) > 3 {
+			return nil, fmt.Errorf("%w: %q", ErrSyntax, tok)
+		}
+		lo, err1 := strconv.ParseInt(f[0], 10, 64)
+		hi, err2 := lo, error(nil)
+		if len(f) == 3 {
+			hi, err2 = strconv.ParseInt(f[1], 10, 64)
+		}
+		c, err3 := strconv.ParseUint(f[len(f)-1], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil || lo < 0 || c == 0 {
+			return nil, fmt.Errorf("%w: %q", ErrSyntax, tok)
+		}
+		i := index(lo)
+		if i <= last || index(hi) != i || hi < lo || (c == 1 && hi != lo) {
+			return nil, fmt.Errorf("%w: %q out of order or not one bucket", ErrSyntax, tok)
+		}
+		last = i
+		if i >= len(h.counts) {
+			h.grow(i)
+		}
+		h.counts[i], h.lo[i], h.hi[i] = c, lo, hi
+		if h.n == 0 {
+			h.min = lo
+		}
+		h.max = hi
+		h.n += c
+	}
+	h.sum = sum
+	return h, nil
 }

@@ -1,6 +1,7 @@
 package histogram
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -132,6 +133,79 @@ func BenchmarkRecord(b *testing.B) {
 		v += 7919
 		if v > 1<<36 {
 			v = 20_000_000
+		}
+	}
+}
+
+// AppendBuckets and Parse keep everything Quantile, Min, Max, Count and
+// Mean read, and histograms parsed from several runs' texts merge into the
+// histogram of all their values pooled: the pooled percentiles of a result
+// file are within RelError of the exact ones.
+func TestBucketsRoundTripAndPool(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var pooled, fromText Histogram
+	var all []int64
+	for run := range 5 {
+		var h Histogram
+		for range 1000 + 500*run {
+			v := int64(rng.ExpFloat64() * 4e7)
+			if rng.IntN(3) == 0 {
+				v = 20_000_000 // many exact round trips
+			}
+			h.Record(v)
+			all = append(all, v)
+		}
+		text := string(h.AppendBuckets(nil))
+		got, err := Parse(text, h.Sum())
+		if err != nil {
+			t.Fatalf("Parse(%.40q…) = %v", text, err)
+		}
+		for _, q := range []float64{0, 0.01, 0.5, 0.9, 0.99, 0.999, 1} {
+			if a, b := got.Quantile(q), h.Quantile(q); a != b {
+				t.Errorf("run %d: parsed Quantile(%v) = %d, want %d", run, q, a, b)
+			}
+		}
+		if got.Count() != h.Count() || got.Min() != h.Min() || got.Max() != h.Max() || got.Mean() != h.Mean() {
+			t.Errorf("run %d: parsed count/min/max/mean %d %d %d %v, want %d %d %d %v", run,
+				got.Count(), got.Min(), got.Max(), got.Mean(), h.Count(), h.Min(), h.Max(), h.Mean())
+		}
+		if again := string(got.AppendBuckets(nil)); again != text {
+			t.Errorf("run %d: text changed by a round trip", run)
+		}
+		pooled.Merge(&h)
+		fromText.Merge(got)
+	}
+	slices.Sort(all)
+	for _, q := range []float64{0.5, 0.99} {
+		got, want := fromText.Quantile(q), exact(all, q)
+		if got != pooled.Quantile(q) {
+			t.Errorf("Quantile(%v) of parsed runs merged = %d, of runs merged %d", q, got, pooled.Quantile(q))
+		}
+		if err := math.Abs(float64(got-want)) / float64(want); err > RelError {
+			t.Errorf("pooled Quantile(%v) = %d, exact %d: error %.3g above %.3g", q, got, want, err, RelError)
+		}
+	}
+	var empty Histogram
+	if s := string(empty.AppendBuckets(nil)); s != "" {
+		t.Errorf("empty histogram's buckets = %q, want none", s)
+	}
+	if h, err := Parse("", 0); err != nil || h.Count() != 0 {
+		t.Errorf(`Parse("") = %v, %v; want an empty histogram`, h, err)
+	}
+}
+
+// Parse refuses what AppendBuckets never writes.
+func TestParseRefuses(t *testing.T) {
+	for _, text := range []string{
+		"5", "5:0", "-1:2", "x:1", "5:1:2:3", // shape
+		"7:1 5:1",     // out of order
+		"5:1 5:2",     // a bucket twice
+		"1000:2000:2", // two buckets
+		"1000:1001:1", // one value, two bounds
+		"1001:1000:2", // hi below lo
+	} {
+		if _, err := Parse(text, 0); !errors.Is(err, ErrSyntax) {
+			t.Errorf("Parse(%q) = %v, want ErrSyntax", text, err)
 		}
 	}
 }
