@@ -13,9 +13,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"tcpsim/endpoint"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/histogram"
+	"tcpsim/experiments/metric"
 	"tcpsim/experiments/results"
 	"tcpsim/experiments/sim"
 	"tcpsim/experiments/sweep"
@@ -123,9 +126,11 @@ func Run(ctx context.Context, e *config.Experiment, opts Options) (*sweep.Outcom
 		Manifest: results.Manifest{Name: e.Name, Version: Version, Seed: e.Seed,
 			ExperimentHash: e.Hash(), Experiment: e.Normalized()},
 		Progress: opts.Progress, Terminal: opts.Terminal,
-		// The tables are gathered before the final manifest, which records
-		// their digests for merge.
+		// The tables are gathered before summary.csv, whose pooled
+		// percentiles come from histograms.csv, and before the final
+		// manifest, which records their digests for merge.
 		Tables: tables,
+		Pooled: Pooled,
 		Warnings: func() []string {
 			warnMu.Lock()
 			defer warnMu.Unlock()
@@ -183,7 +188,9 @@ var metricColumns = func() []results.Column {
 // of the run tables the experiment records into the directory parts:
 // connections.csv's rows as the connections end, inside the atomic write
 // of their part file (which appears only if the run succeeds), then
-// timeseries.csv's and workloads.csv's from what the run returned.
+// timeseries.csv's, histograms.csv's and workloads.csv's from what the run
+// returned. The parts are written before the run is journalled, so a run
+// the journal holds has all of them.
 func runOne(ctx context.Context, e *config.Experiment, j sweep.Job, parts string) (*sim.Result, error) {
 	var res *sim.Result
 	var err error
@@ -203,6 +210,9 @@ func runOne(ctx context.Context, e *config.Experiment, j sweep.Job, parts string
 		if err := writePart(parts, "timeseries", j, func(w io.Writer) error { return writeTimeseries(w, j, o, states) }); err != nil {
 			return nil, err
 		}
+	}
+	if err := writePart(parts, "histograms", j, func(w io.Writer) error { return writeHistograms(w, j, res) }); err != nil {
+		return nil, err
 	}
 	if recordsWorkloads(e) {
 		if err := writePart(parts, "workloads", j, func(w io.Writer) error { return writeWorkloads(w, j, e.Workloads, res.Workloads) }); err != nil {
@@ -224,6 +234,49 @@ func writeTimeseries(w io.Writer, j sweep.Job, o *sim.Occupancy, states []endpoi
 		bw.WriteByte('\n')
 	}
 	return bw.Flush()
+}
+
+// histogramsTable are the histograms histograms.csv keeps of each run, by
+// its metric column: a pooled row of summary.csv (Pooled) merges one of
+// them over a point's runs.
+var histogramsTable = []recordedHistogram{
+	{"handshake_ns", func(r *sim.Result) *histogram.Histogram { return r.Handshakes }},
+}
+
+// recordedHistogram is a histogram of a run that histograms.csv keeps.
+type recordedHistogram struct {
+	name string
+	of   func(*sim.Result) *histogram.Histogram
+}
+
+// writeHistograms writes one run's rows of histograms.csv.
+func writeHistograms(w io.Writer, j sweep.Job, res *sim.Result) error {
+	var b []byte
+	for _, h := range histogramsTable {
+		b = results.AppendHistogramRow(b, j.Point, j.Replication, h.name, h.of(res))
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// Pooled are summary.csv's pooled percentiles (metric.Pooled), each of a
+// histogram of histogramsTable.
+var Pooled = func() []results.Pooled {
+	var out []results.Pooled
+	for _, d := range metric.Pooled {
+		if !slices.ContainsFunc(histogramsTable, func(h recordedHistogram) bool { return h.name == d.Histogram }) {
+			panic("experiments: pooled metric " + d.Name + " of an unrecorded histogram " + d.Histogram)
+		}
+		out = append(out, results.Pooled{Name: d.Name, Histogram: d.Histogram, Quantile: d.Quantile,
+			Convert: func(ns int64) float64 { return time.Duration(ns).Seconds() }})
+	}
+	return out
+}()
+
+// Merge combines the result directories of the shards of one sweep into
+// out (sweep.Merge), with tcpsim's run tables and pooled percentiles.
+func Merge(out string, dirs []string) (*results.Manifest, error) {
+	return sweep.Merge(out, dirs, RunTables, Pooled)
 }
 
 // partName is a run's part file of connections.csv or timeseries.csv.
@@ -266,10 +319,10 @@ func gatherParts(dir, kind string, header []string, runs *results.Runs) error {
 
 // RunTables are the result files besides runs.csv with rows per run (see
 // sweep.RunTable): tcpsim merge combines them across shards.
-var RunTables = []string{"connections.csv", "timeseries.csv", "workloads.csv"}
+var RunTables = []string{"connections.csv", "timeseries.csv", "workloads.csv", results.HistogramsFile}
 
-// tablesAsked returns the kinds of run table (connections, timeseries) the
-// experiment records.
+// tablesAsked returns the kinds of run table (connections, timeseries,
+// workloads, histograms) the experiment records.
 func tablesAsked(e *config.Experiment) []string {
 	var kinds []string
 	if e.Record.Connections {
@@ -281,7 +334,8 @@ func tablesAsked(e *config.Experiment) []string {
 	if recordsWorkloads(e) {
 		kinds = append(kinds, "workloads")
 	}
-	return kinds
+	// Always: summary.csv's pooled percentiles come from it.
+	return append(kinds, "histograms")
 }
 
 // splitParts turns DIR/KIND.csv, written when an earlier invocation
@@ -327,6 +381,8 @@ func columnsOf(kind string, states []endpoint.State) []string {
 		return sim.ConnectionColumns
 	case "workloads":
 		return workloadColumns
+	case "histograms":
+		return results.HistogramColumns
 	}
 	cols := []string{"point", "replication", "time_s"}
 	for _, s := range states {

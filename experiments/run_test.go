@@ -10,7 +10,6 @@ import (
 
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
-	"tcpsim/experiments/sweep"
 )
 
 // tinyExperiment is testdata/tiny.yaml: a small sweep with loss (so SYNs
@@ -82,7 +81,7 @@ func TestDeterministicResults(t *testing.T) {
 		shardDirs = append(shardDirs, dir)
 	}
 	merged := t.TempDir()
-	if _, err := sweep.Merge(merged, shardDirs, RunTables...); err != nil {
+	if _, err := Merge(merged, shardDirs); err != nil {
 		t.Fatal(err)
 	}
 	dirs = append(dirs, merged)

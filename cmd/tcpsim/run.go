@@ -221,7 +221,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer lock.Unlock()
-	m, err := sweep.Merge(pos[0], pos[1:], experiments.RunTables...)
+	m, err := experiments.Merge(pos[0], pos[1:])
 	if err != nil {
 		fmt.Fprintln(stderr, "tcpsim:", err)
 		return exitUsage

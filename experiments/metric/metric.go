@@ -69,8 +69,8 @@ var Table = []Def{
 	{"stuck_after_stale", Count, "Ends wedged by old duplicates", "as conns_stuck, for connections that synchronized with or accepted data of another incarnation: the delayed-duplicate hazard at work", "count at the end", false},
 	{"half_open_at_end", Count, "Half-open ends left", "idle TCBs whose peer is gone (a lost RST or FIN, a ghost): half-open connections (RFC 9293 §3.5.2)", "count at the end", false},
 	{"handshake_mean_s", Seconds, "Mean handshake time", "time from a client's first SYN to its ESTABLISHED; a mean over the established connections only (read it with conns_established)", "mean over established connections", false},
-	{"handshake_p50_s", Seconds, "Median handshake time", "the run's median handshake time (nearest rank, within 0.39 %: from a log-bucket histogram, exact when the bucket holds one value); summary.csv averages the runs' medians", "nearest-rank percentile of the run's established connections, within 0.39 % (experiments/histogram)", false},
-	{"handshake_p99_s", Seconds, "99th-percentile handshake time", "the run's 99th percentile (nearest rank, within 0.39 %: from a log-bucket histogram, exact when the bucket holds one value); summary.csv averages the runs' percentiles, which is not the percentile of all runs pooled", "nearest-rank percentile of the run's established connections, within 0.39 % (experiments/histogram)", false},
+	{"handshake_p50_s", Seconds, "Median handshake time", "the run's median handshake time (nearest rank, within 0.39 %: from a log-bucket histogram, exact when the bucket holds one value); summary.csv averages the runs' medians, with an interval for that mean (the median of all runs pooled is handshake_p50_pooled_s)", "nearest-rank percentile of the run's established connections, within 0.39 % (experiments/histogram)", false},
+	{"handshake_p99_s", Seconds, "99th-percentile handshake time", "the run's 99th percentile (nearest rank, within 0.39 %: from a log-bucket histogram, exact when the bucket holds one value); summary.csv averages the runs' percentiles, with an interval for that mean, which is not the percentile of all runs pooled (that is handshake_p99_pooled_s)", "nearest-rank percentile of the run's established connections, within 0.39 % (experiments/histogram)", false},
 	{"handshake_max_s", Seconds, "Longest handshake time", "the run's longest handshake", "max over established connections", false},
 	{"conns_syn_retried", Count, "Attempts whose SYN was resent", "attempts that sent their SYN more than once: on loss-free links, those whose first SYN a full SYN queue dropped", "sum", false},
 	{"syn_retried_frac", Fraction, "Fraction of SYNs resent", "conns_syn_retried / conns_attempted: on loss-free links the chance that a SYN finds the SYN queue full (Erlang's loss formula B(K, λT) under a Poisson flood)", "ratio of the run's sums", false},
@@ -104,6 +104,26 @@ var Table = []Def{
 	{"wall_s", Seconds, "Wall-clock time", "real time the run took: the only value that is not reproducible", "at the end", false},
 }
 
+// PooledDef describes a row of summary.csv that is not a mean of per-run
+// values: a percentile of the values of all of a sweep point's runs
+// pooled, from the runs' histograms merged (histograms.csv). Its row holds
+// the percentile in the mean column, n the runs that recorded a value,
+// and no standard deviation or interval.
+type PooledDef struct {
+	Def
+	// Histogram is the histograms.csv metric pooled.
+	Histogram string
+	// Quantile is the nearest-rank quantile taken.
+	Quantile float64
+}
+
+// Pooled lists summary.csv's pooled rows, in the order they follow each
+// point's per-run metrics.
+var Pooled = []PooledDef{
+	{Def{"handshake_p50_pooled_s", Seconds, "Median handshake time, runs pooled", "the median of every established connection's handshake time in all the point's runs together (nearest rank, within 0.39 %: the runs' log-bucket histograms merged, exact when the bucket holds one value); summary.csv only, no interval: connections of one run are not independent samples, so read the spread from handshake_p50_s's interval", "none: one value per point, from histograms.csv", false}, "handshake_ns", 0.5},
+	{Def{"handshake_p99_pooled_s", Seconds, "99th-percentile handshake time, runs pooled", "the 99th percentile of every established connection's handshake time in all the point's runs together (nearest rank, within 0.39 %: the runs' log-bucket histograms merged, exact when the bucket holds one value); summary.csv only, no interval: connections of one run are not independent samples, so read the spread from handshake_p99_s's interval", "none: one value per point, from histograms.csv", false}, "handshake_ns", 0.99},
+}
+
 // Names returns the metric names in runs.csv column order.
 func Names() []string {
 	out := make([]string, len(Table))
@@ -113,11 +133,17 @@ func Names() []string {
 	return out
 }
 
-// Lookup returns the metric named name.
+// Lookup returns the metric named name: a run metric, or a pooled row
+// of summary.csv.
 func Lookup(name string) (Def, bool) {
 	for _, d := range Table {
 		if d.Name == name {
 			return d, true
+		}
+	}
+	for _, d := range Pooled {
+		if d.Name == name {
+			return d.Def, true
 		}
 	}
 	return Def{}, false

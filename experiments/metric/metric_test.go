@@ -36,6 +36,17 @@ func render() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, unit, d.Label, d.PerRun, d.Meaning)
 	}
+	b.WriteString("\n## Pooled percentiles (summary.csv only)\n\n")
+	b.WriteString("These rows follow each point's per-run metrics in summary.csv. Each is one percentile of the values of\n")
+	b.WriteString("all the point's runs pooled, from the runs' histograms (histograms.csv: one row per run, its non-empty\n")
+	b.WriteString("buckets as `lo:hi:count`) merged, so it costs memory per bucket, not per connection, and survives\n")
+	b.WriteString("resumes and `tcpsim merge` as runs.csv does. The value is in the `mean` column, `n` counts the runs that\n")
+	b.WriteString("recorded a value, and `stddev` and the interval are empty: a run's connections are not independent\n")
+	b.WriteString("samples, so no honest interval comes from the pooled sample; the per-run percentile's row has one.\n\n")
+	b.WriteString("| row | unit | label | histogram | quantile | meaning |\n|---|---|---|---|---|---|\n")
+	for _, d := range Pooled {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` | %v | %s |\n", d.Name, d.Unit.Symbol(), d.Label, d.Histogram, d.Quantile, d.Meaning)
+	}
 	return b.String()
 }
 
@@ -73,6 +84,17 @@ func TestTable(t *testing.T) {
 		if got, ok := Lookup(d.Name); !ok || got.Name != d.Name {
 			t.Errorf("Lookup(%s) = %v, %v", d.Name, got, ok)
 		}
+	}
+	for _, d := range Pooled {
+		switch {
+		case seen[d.Name]:
+			t.Errorf("%s listed twice", d.Name)
+		case strings.HasSuffix(d.Name, "_s") != (d.Unit == Seconds):
+			t.Errorf("%s: unit %v, but the _s suffix means seconds", d.Name, d.Unit)
+		case d.Label == "" || d.Meaning == "" || d.Histogram == "" || !(d.Quantile >= 0 && d.Quantile <= 1):
+			t.Errorf("%s: label, meaning, histogram and a quantile in [0, 1] are all needed", d.Name)
+		}
+		seen[d.Name] = true
 	}
 	if _, ok := Lookup("nope"); ok {
 		t.Error("Lookup(nope) found something")

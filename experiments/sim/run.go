@@ -10,6 +10,7 @@ import (
 	"tcpsim/endpoint"
 	"tcpsim/engine"
 	"tcpsim/experiments/config"
+	"tcpsim/experiments/histogram"
 	"tcpsim/experiments/sweep"
 	"tcpsim/topology"
 )
@@ -50,6 +51,11 @@ type Result struct {
 	// Workloads are each workload's metrics, in the experiment's order,
 	// each in WorkloadMetrics order (workloads.csv's).
 	Workloads [][]float64
+	// Handshakes holds the established connections' handshake times in
+	// nanoseconds, the histogram handshake_p50_s and handshake_p99_s are
+	// taken from; the caller keeps it (histograms.csv) so that percentiles
+	// can be pooled over runs.
+	Handshakes *histogram.Histogram
 	// Occupancy is the state occupancy sampled every
 	// record.occupancy.interval (timeseries.csv's); nil unless the
 	// experiment records it.
@@ -177,7 +183,7 @@ func Run(ctx context.Context, e *config.Experiment, j sweep.Job, opts Options) (
 	}
 	vals[metricIndex["sim_time_s"]] = simTime.Seconds()
 	vals[metricIndex["wall_s"]] = time.Since(wallStart).Seconds()
-	res := &Result{Values: vals, Stuck: left.named, StuckTotal: left.stuck}
+	res := &Result{Values: vals, Stuck: left.named, StuckTotal: left.stuck, Handshakes: &col.handshakes}
 	if reason == engine.EventLimit || reason == engine.TimeLimit && e.Stop.Time == 0 {
 		res.Cut = cutShort(reason, e, sim.Now(), col, ws)
 	}

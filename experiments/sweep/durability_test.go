@@ -198,7 +198,7 @@ func TestMergeRefusesDamagedShards(t *testing.T) {
 			out := filepath.Join(base, "out")
 			tt.damage(t, dirs, out)
 			before := listDir(out)
-			_, err := Merge(out, dirs, "connections.csv", "timeseries.csv")
+			_, err := Merge(out, dirs, []string{"connections.csv", "timeseries.csv"}, nil)
 			if err == nil {
 				t.Fatalf("Merge succeeded, want a refusal mentioning %q", tt.want)
 			}
@@ -217,7 +217,7 @@ func TestMergeRefusesDamagedShards(t *testing.T) {
 	base := t.TempDir()
 	dirs := shards(t, base, 2, testPlan())
 	out := filepath.Join(base, "out")
-	m, err := Merge(out, dirs, "connections.csv")
+	m, err := Merge(out, dirs, []string{"connections.csv"}, nil)
 	if err != nil || !m.Complete || m.Files["connections.csv"].Rows != 20 {
 		t.Errorf("merging whole shards: %+v, %v", m, err)
 	}
@@ -225,7 +225,7 @@ func TestMergeRefusesDamagedShards(t *testing.T) {
 	results.WriteFileAtomic(filepath.Join(out, "manifest.json"), m.Write)
 	os.Remove(filepath.Join(out, "connections.csv"))
 	os.WriteFile(filepath.Join(out, ".runs.csv.tmp123"), []byte("half"), 0o644)
-	if m, err := Merge(out, dirs, "connections.csv"); err != nil || !m.Complete {
+	if m, err := Merge(out, dirs, []string{"connections.csv"}, nil); err != nil || !m.Complete {
 		t.Errorf("merging again over a killed merge: %+v, %v", m, err)
 	}
 	if _, err := os.Stat(filepath.Join(out, ".runs.csv.tmp123")); err == nil {
@@ -271,7 +271,7 @@ func TestMergeRefusesInterruptedAdaptiveShard(t *testing.T) {
 		}
 		dirs = append(dirs, dir)
 	}
-	_, err := Merge(filepath.Join(base, "out"), dirs)
+	_, err := Merge(filepath.Join(base, "out"), dirs, nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "shard 1/2") || !strings.Contains(err.Error(), "adaptive replication not finished") {
 		t.Errorf("merging an interrupted adaptive shard: %v, want a refusal naming shard 1/2", err)
 	}

@@ -75,6 +75,10 @@ type Options struct {
 	// digests when the directory is complete.
 	Tables []string
 	Gather func(runs *results.Runs) error
+	// Pooled are summary.csv's pooled percentiles, from the histograms.csv
+	// the experiment's tables include (results.HistogramsFile), gathered
+	// first.
+	Pooled []results.Pooled
 	// Warnings, if set, gives the lines the final manifest.json records
 	// under warnings (runs a stop limit cut short, say).
 	Warnings func() []string
@@ -243,7 +247,6 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 
 	table.Rows = s.rows()
 	out.Runs = table
-	out.Summary = results.Summarize(table)
 	out.Complete = runErr == nil && ctx.Err() == nil && s.complete()
 	prog.update(s.doneCount(), out.Executed, true)
 
@@ -253,13 +256,19 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	if opts.Warnings != nil {
 		man.Warnings = opts.Warnings()
 	}
-	if err := writeTables(opts.Dir, table, out.Summary); err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(opts.Dir, "runs.csv"), table.Write); err != nil {
 		return out, err
 	}
 	if opts.Gather != nil {
 		if err := opts.Gather(table); err != nil {
 			return out, err
 		}
+	}
+	if out.Summary, err = summarize(opts.Dir, table, opts.Pooled); err != nil {
+		return out, err
+	}
+	if err := results.WriteFileAtomic(filepath.Join(opts.Dir, "summary.csv"), out.Summary.Write); err != nil {
+		return out, err
 	}
 	if out.Complete {
 		if err := seal(opts.Dir, &man); err != nil {
@@ -279,12 +288,19 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	return out, ctx.Err()
 }
 
-// writeTables writes runs.csv and summary.csv atomically.
-func writeTables(dir string, table *results.Runs, sum *results.Summary) error {
-	if err := results.WriteFileAtomic(filepath.Join(dir, "runs.csv"), table.Write); err != nil {
-		return err
+// summarize computes summary.csv from the runs, with the pooled
+// percentiles from dir's histograms.csv, which must hold the same runs.
+func summarize(dir string, table *results.Runs, pooled []results.Pooled) (*results.Summary, error) {
+	sum := results.Summarize(table)
+	if len(pooled) == 0 {
+		return sum, nil
 	}
-	return results.WriteFileAtomic(filepath.Join(dir, "summary.csv"), sum.Write)
+	pool, err := results.ReadPool(filepath.Join(dir, results.HistogramsFile))
+	if err != nil {
+		return nil, err
+	}
+	sum.AddPooled(pool, pooled)
+	return sum, nil
 }
 
 // seal marks a manifest complete and records the digest of every result

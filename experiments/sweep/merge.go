@@ -21,6 +21,8 @@ import (
 // RunTable) the shards' manifests promise, and a complete manifest without
 // a shard. tables names the run tables the caller knows; a manifest that
 // promises another is refused (names read from files are data, not paths).
+// pooled are summary.csv's pooled percentiles, computed again from the
+// merged histograms.csv.
 //
 // Before it writes anything it checks that the set is whole: every shard
 // of one experiment, seed and tcpsim version, each complete by its
@@ -28,7 +30,7 @@ import (
 // present with the row count and content hash recorded when the shard
 // finished, overlapping shards agreeing. It refuses an out directory that
 // holds another experiment's results or files that are not results.
-func Merge(out string, dirs []string, tables ...string) (*results.Manifest, error) {
+func Merge(out string, dirs []string, tables []string, pooled []results.Pooled) (*results.Manifest, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("merge: no directories to merge")
 	}
@@ -126,13 +128,20 @@ func Merge(out string, dirs []string, tables ...string) (*results.Manifest, erro
 	if err := results.WriteFileAtomic(filepath.Join(out, "manifest.json"), man.Write); err != nil {
 		return nil, err
 	}
-	if err := writeTables(out, table, results.Summarize(table)); err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(out, "runs.csv"), table.Write); err != nil {
 		return nil, err
 	}
 	for _, name := range man.Tables {
 		if err := mergeRunTable(out, dirs, name); err != nil {
 			return nil, err
 		}
+	}
+	sum, err := summarize(out, table, pooled)
+	if err != nil {
+		return nil, err
+	}
+	if err := results.WriteFileAtomic(filepath.Join(out, "summary.csv"), sum.Write); err != nil {
+		return nil, err
 	}
 	if err := seal(out, &man); err != nil {
 		return nil, err

@@ -77,7 +77,7 @@ func TestSameResultsForAnyWorkersAndShards(t *testing.T) {
 		shardDirs = append(shardDirs, dir)
 	}
 	merged := filepath.Join(base, "merged")
-	if _, err := Merge(merged, shardDirs); err != nil {
+	if _, err := Merge(merged, shardDirs, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := readFile(t, filepath.Join(one, "runs.csv"))
@@ -208,12 +208,12 @@ func TestMergeRefuses(t *testing.T) {
 		{"a missing shard", []string{s0}, "shards 1 of 2 are missing"},
 	}
 	for _, tt := range tests {
-		_, err := Merge(filepath.Join(base, "out-"+tt.name), tt.dirs)
+		_, err := Merge(filepath.Join(base, "out-"+tt.name), tt.dirs, nil, nil)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Merge error = %v, want one mentioning %q", tt.name, err, tt.want)
 		}
 	}
-	if _, err := Merge(filepath.Join(base, "ok"), []string{s1, s0}); err != nil {
+	if _, err := Merge(filepath.Join(base, "ok"), []string{s1, s0}, nil, nil); err != nil {
 		t.Errorf("merging both shards: %v", err)
 	}
 }
