@@ -17,18 +17,21 @@ import (
 // connections.csv lists, on catalog experiments whose handshake times
 // spread (jittered links, retransmitted SYNs) and on ones where they are
 // all one round trip (exact there). The mean and the maximum are exact.
+// summary.csv's pooled percentiles are within the same bound of the exact
+// percentiles of all a point's runs' handshake times together.
 func TestPercentilesWithinStatedError(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		sets []string
 	}{
-		{"old-duplicate-syn", []string{"replications=1", "workloads[0].count=5000", "record.connections=true"}},
-		{"two-way-handshake", []string{"replications=1", "workloads[0].count=5000", "record.connections=true"}},
+		{"old-duplicate-syn", []string{"replications=3", "workloads[0].count=2000", "record.connections=true"}},
+		{"two-way-handshake", []string{"replications=3", "workloads[0].count=2000", "record.connections=true"}},
 		{"time-wait-length", []string{"replications=1", "record.connections=true"}},
-		{"million-connections", []string{"workloads[0].count=20000", "record.connections=true"}},
+		{"million-connections", []string{"replications=3", "workloads[0].count=7000", "record.connections=true"}},
 	} {
 		_, out, dir := catalogRun(t, tc.name, tc.sets...)
 		times := map[[2]string][]float64{} // by (point, replication)
+		pooled := map[string][]float64{}   // by point
 		for _, c := range connections(t, dir) {
 			if c["handshake_s"] == "" {
 				continue
@@ -39,6 +42,7 @@ func TestPercentilesWithinStatedError(t *testing.T) {
 			}
 			k := [2]string{c["point"], c["replication"]}
 			times[k] = append(times[k], v)
+			pooled[c["point"]] = append(pooled[c["point"]], v)
 		}
 		checked := 0
 		for _, row := range out.Runs.Rows {
@@ -72,6 +76,47 @@ func TestPercentilesWithinStatedError(t *testing.T) {
 		if checked == 0 {
 			t.Errorf("%s: no run with handshakes to check", tc.name)
 		}
+		checkPooled(t, tc.name, out.Summary, times, pooled)
+	}
+}
+
+// checkPooled compares summary's pooled percentiles with the exact
+// nearest-rank percentiles of every handshake time of each point, and
+// their n with the runs that have one.
+func checkPooled(t *testing.T, name string, sum *results.Summary, times map[[2]string][]float64, pooled map[string][]float64) {
+	t.Helper()
+	multi := false
+	for point, hs := range pooled {
+		p, _ := strconv.Atoi(point)
+		runs := 0
+		for k := range times {
+			if k[0] == point {
+				runs++
+			}
+		}
+		multi = multi || runs > 1
+		slices.Sort(hs)
+		for _, m := range []struct {
+			metric string
+			q      float64
+		}{{"handshake_p50_pooled_s", 0.5}, {"handshake_p99_pooled_s", 0.99}} {
+			est, ok := sum.Lookup(p, m.metric)
+			if !ok {
+				t.Fatalf("%s: summary.csv has no %s at point %d", name, m.metric, p)
+			}
+			exact := nearestRank(hs, m.q)
+			if err := math.Abs(est.Mean-exact) / exact; !(err <= histogram.RelError) {
+				t.Errorf("%s point %d: %s = %v, exact over %d handshakes of %d runs %v: relative error %.3g above %.3g",
+					name, p, m.metric, est.Mean, len(hs), runs, exact, err, histogram.RelError)
+			}
+			if est.N != runs || !math.IsNaN(est.CILo) || !math.IsNaN(est.StdDev) {
+				t.Errorf("%s point %d: %s has n %d, stddev %v, interval [%v, %v]; want n %d and no spread",
+					name, p, m.metric, est.N, est.StdDev, est.CILo, est.CIHi, runs)
+			}
+		}
+	}
+	if len(pooled) > 0 && !multi {
+		t.Logf("%s: no point with several runs", name)
 	}
 }
 

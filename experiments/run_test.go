@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"tcpsim/experiments/config"
 	"tcpsim/experiments/results"
@@ -50,6 +51,18 @@ func withoutColumn(t *testing.T, text []byte, name string) string {
 		lines[i] = strings.Join(f, ",")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// withoutRow drops the rows of summary.csv of one metric (wall_s: the
+// only measurement that is not simulated).
+func withoutRow(text []byte, metric string) string {
+	var keep []string
+	for _, l := range strings.SplitAfter(string(text), "\n") {
+		if !strings.Contains(l, ","+metric+",") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "")
 }
 
 // The same experiment and seed give byte-identical results whatever the
@@ -99,6 +112,27 @@ func TestDeterministicResults(t *testing.T) {
 	if out.Executed == 0 || out.Resumed == 0 {
 		t.Errorf("resume executed %d and kept %d runs; want some of each", out.Executed, out.Resumed)
 	}
+	// Interrupted: cancelled once two runs have written their parts,
+	// then run again, which takes the journalled runs and their parts.
+	interrupted := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer cancel()
+		for range 10_000 {
+			if m, _ := filepath.Glob(filepath.Join(interrupted, "parts", "histograms-*")); len(m) >= 2 {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	out, err = Run(ctx, e, Options{Dir: interrupted, Workers: 1})
+	if err == nil || out.Complete {
+		t.Fatalf("interrupted run: complete %v, error %v; want it cut short", out.Complete, err)
+	}
+	if out, err = Run(context.Background(), e, Options{Dir: interrupted, Workers: 2}); err != nil || out.Resumed == 0 || out.Executed == 0 {
+		t.Fatalf("resuming the interrupted run: %v, resumed %d, executed %d", err, out.Resumed, out.Executed)
+	}
+	dirs = append(dirs, interrupted)
 	want := withoutColumn(t, read(dirs[0], "runs.csv"), "wall_s")
 	if !strings.Contains(want, "\n0,1,") {
 		t.Fatalf("runs.csv lacks run (0, 1):\n%s", want)
@@ -107,7 +141,12 @@ func TestDeterministicResults(t *testing.T) {
 		if got := withoutColumn(t, read(dir, "runs.csv"), "wall_s"); got != want {
 			t.Errorf("runs.csv differs between 1 worker and %s:\n%s\n---\n%s", dir, want, got)
 		}
-		for _, f := range []string{"connections.csv", "timeseries.csv"} {
+		// summary.csv's pooled percentiles come from histograms.csv, which
+		// must survive resume and merge as runs.csv does.
+		if got, want := withoutRow(read(dir, "summary.csv"), "wall_s"), withoutRow(read(dirs[0], "summary.csv"), "wall_s"); got != want {
+			t.Errorf("summary.csv differs between 1 worker and %s:\n%s\n---\n%s", dir, want, got)
+		}
+		for _, f := range []string{"connections.csv", "timeseries.csv", "histograms.csv"} {
 			if !bytes.Equal(read(dirs[0], f), read(dir, f)) {
 				t.Errorf("%s differs between 1 worker and %s", f, dir)
 			}
