@@ -8,7 +8,9 @@
 //
 //	manifest.json     the normalised experiment, version, seed, sweep size, shard, times
 //	runs.csv          one row per run: point, replication, seed, swept parameters, metrics
-//	summary.csv       one row per (point, metric): mean, stddev, n, ci95_lo, ci95_hi
+//	summary.csv       one row per (point, metric): mean, stddev, n, ci95_lo, ci95_hi;
+//	                  then each point's pooled percentiles (AddPooled): the value, n, no spread
+//	histograms.csv    one row per (run, histogram): count, sum, buckets as lo:hi:count
 //
 // Durations are seconds with a _s suffix; counts are integers. Numbers are
 // formatted with strconv's shortest round-trip form, so the same values always
