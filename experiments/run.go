@@ -25,8 +25,10 @@ import (
 )
 
 // Version is tcpsim's version, recorded in every manifest; merge refuses to
-// combine results of different versions.
-const Version = "0.1.0"
+// combine results of different versions, and run to resume them. 0.2.0
+// added histograms.csv, which the pooled percentile rows of summary.csv are
+// made from: a directory of 0.1.0 has none to pool.
+const Version = "0.2.0"
 
 // Options say where and how to run an experiment.
 type Options struct {
