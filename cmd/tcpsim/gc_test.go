@@ -8,10 +8,10 @@ import (
 )
 
 // The collector policy: off with a heap limit by default, untouched when
-// the user set GOGC or GOMEMLIMIT, and back to Go's default once the live
-// heap passes gcLiveMax.
+// the user set GOGC or GOMEMLIMIT, and Go's pacer with gcLargePercent once
+// the live heap passes gcLiveMax.
 func TestTuneGC(t *testing.T) {
-	defer restoreDefaultGC()
+	defer pacedGC(100)
 	for _, tc := range []struct {
 		env     map[string]string
 		percent int
@@ -21,7 +21,7 @@ func TestTuneGC(t *testing.T) {
 		{map[string]string{"GOGC": "200"}, 100, -1},
 		{map[string]string{"GOMEMLIMIT": "2GiB"}, 100, -1},
 	} {
-		restoreDefaultGC()
+		pacedGC(100)
 		stop := tuneGC(func(k string) string { return tc.env[k] })
 		percent := debug.SetGCPercent(100)
 		debug.SetGCPercent(percent)
@@ -31,8 +31,8 @@ func TestTuneGC(t *testing.T) {
 			t.Errorf("env %v: GC percent %d, limit %d; want %d, %d", tc.env, percent, limit, tc.percent, tc.limit)
 		}
 	}
-	// A live heap above gcLiveMax brings the default collector back.
-	restoreDefaultGC()
+	// A live heap above gcLiveMax hands collection to the pacer.
+	pacedGC(100)
 	debug.SetGCPercent(-1)
 	ballast := make([]byte, gcLiveMax+1<<20)
 	runtime.GC()
@@ -46,7 +46,7 @@ func TestTuneGC(t *testing.T) {
 		t.Fatal("the watcher did not notice a live heap above gcLiveMax")
 	}
 	runtime.KeepAlive(ballast)
-	if p := debug.SetGCPercent(100); p != 100 {
-		t.Errorf("GC percent %d after a large live heap, want 100", p)
+	if p := debug.SetGCPercent(100); p != gcLargePercent {
+		t.Errorf("GC percent %d after a large live heap, want %d", p, gcLargePercent)
 	}
 }

@@ -49,7 +49,7 @@ sweep:
 // and find nothing left to do.
 func BenchmarkSweepJobs(b *testing.B) {
 	defer tuneGC(os.Getenv)()
-	defer restoreDefaultGC()
+	defer pacedGC(100)
 	dir := b.TempDir()
 	file := filepath.Join(dir, "bench-sweep.yaml")
 	if err := os.WriteFile(file, []byte(benchSweep), 0o644); err != nil {
