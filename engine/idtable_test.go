@@ -65,6 +65,8 @@ func TestIDTableIsAMap(t *testing.T) {
 // Keys that differ in their two low bits share one aligned group of four
 // entries (a cache line of 16-byte entries).
 func TestIDTableNeighboursShareAGroup(t *testing.T) {
+	// A table of 2^16 entries and a run of 1,000 groups: the groups are
+	// spread over the table, so one group's home never depends on another.
 	var tt IDTable[uint64, uint32]
 	tt.resize(1 << 16)
 	for base := uint64(0x0a000002 << 32); base < 0x0a000002<<32+4000; base += 4 {

@@ -114,7 +114,7 @@ func TestTimerResetKeepsQueueSmall(t *testing.T) {
 // events at one time moves whole, unread: its stale events are dropped only
 // when they come due, as before.)
 func TestStaleTimerEventsDiscarded(t *testing.T) {
-	const n = 1000
+	const n = 1000 // enough that the stale events fill several chunks of the queue
 	s := New()
 	var fired []Time
 	var timers [n]*Timer
