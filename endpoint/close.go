@@ -105,10 +105,15 @@ type twTable struct {
 	s      *Stack
 	blocks []*[twBlockLen]twEntry
 	n      uint32 // slots ever used: 0 … n-1
-	free   []uint32
-	fifo   twFIFO
-	live   int
-	timer  engine.Timer
+	// free is 1 + the first slot of the free list, or 0 if it is empty.
+	// The list runs through the dead entries themselves (see kill), so
+	// freeing a slot never allocates: a free list in a slice grew by
+	// appending as a run's last TIME-WAITs expired, 11 MB of garbage at
+	// hundred-million's 600,000.
+	free  uint32
+	fifo  twFIFO
+	live  int
+	timer engine.Timer
 }
 
 // entry returns the remnant at slot.
@@ -124,10 +129,11 @@ func (tw *twTable) init(s *Stack) {
 // add files a remnant under key, expiring after d.
 func (tw *twTable) add(key uint64, e twEntry, d time.Duration) {
 	var slot uint32
-	if n := len(tw.free); n > 0 {
-		slot = tw.free[n-1]
-		tw.free = tw.free[:n-1]
-		e.gen = tw.entry(slot).gen + 1
+	if tw.free != 0 {
+		slot = tw.free - 1
+		dead := tw.entry(slot)
+		tw.free = uint32(dead.key)
+		e.gen = dead.gen + 1
 	} else {
 		slot = tw.n
 		if slot%twBlockLen == 0 {
@@ -164,11 +170,14 @@ const twFIFOLen = 256
 // byte of garbage per connection at hundred-million's 600,000 TIME-WAITs,
 // the run's only steady garbage: its heap grew from 73 to 87 MB between
 // collections and its peak RSS with the length of the run (issue 17). The
-// queue's memory is thus its peak length.
+// spare blocks wait past the end of blocks, in its capacity, so that
+// keeping them never allocates either; the queue's memory is its peak
+// length.
 type twFIFO struct {
-	blocks     []*[twFIFOLen]twExpiry // blocks[0] holds the head
-	head, tail int                    // next to pop in blocks[0]; written in the last block
-	spare      []*[twFIFOLen]twExpiry // drained blocks, for the tail
+	// blocks holds the queue, blocks[0] its head; blocks[len:cap] the
+	// spare blocks, then nils.
+	blocks     []*[twFIFOLen]twExpiry
+	head, tail int // next to pop in blocks[0]; written in the last block
 }
 
 func (q *twFIFO) empty() bool {
@@ -177,15 +186,11 @@ func (q *twFIFO) empty() bool {
 
 func (q *twFIFO) push(x twExpiry) {
 	if len(q.blocks) == 0 || q.tail == twFIFOLen {
-		var b *[twFIFOLen]twExpiry
-		if n := len(q.spare); n > 0 {
-			b = q.spare[n-1]
-			q.spare[n-1] = nil
-			q.spare = q.spare[:n-1]
+		if n := len(q.blocks); n < cap(q.blocks) && q.blocks[:n+1][n] != nil {
+			q.blocks = q.blocks[:n+1] // a spare block
 		} else {
-			b = new([twFIFOLen]twExpiry)
+			q.blocks = append(q.blocks, new([twFIFOLen]twExpiry))
 		}
-		q.blocks = append(q.blocks, b)
 		q.tail = 0
 	}
 	q.blocks[len(q.blocks)-1][q.tail] = x
@@ -202,18 +207,17 @@ func (q *twFIFO) pop() {
 	case len(q.blocks) == 1 && q.head == q.tail:
 		q.head, q.tail = 0, 0 // drained: write the block afresh
 	case q.head == twFIFOLen:
-		q.spare = append(q.spare, q.blocks[0])
-		n := copy(q.blocks, q.blocks[1:])
-		q.blocks[n] = nil
+		// The drained head block becomes the first spare.
+		b, n := q.blocks[0], len(q.blocks)-1
+		copy(q.blocks, q.blocks[1:])
+		q.blocks[n] = b
 		q.blocks = q.blocks[:n]
 		q.head = 0
 	}
 }
 
-// reset empties the queue, keeping its blocks.
+// reset empties the queue, keeping its blocks as spares.
 func (q *twFIFO) reset() {
-	q.spare = append(q.spare, q.blocks...)
-	clear(q.blocks)
 	q.blocks = q.blocks[:0]
 	q.head, q.tail = 0, 0
 }
@@ -248,9 +252,13 @@ func (tw *twTable) kill(slot uint32, cause Cause) {
 		s.obs.OnState(StateEvent{Time: s.sim.Now(), Conn: tw.id(e), From: TimeWait, To: Closed, Cause: cause})
 	}
 	s.unbind(e.key, slot<<1|1)
+	// A dead entry keeps its gen (the next remnant in the slot counts on
+	// from it) and links the free list through its key, which nothing reads
+	// once live is false.
 	e.live = false
+	e.key = uint64(tw.free)
+	tw.free = slot + 1
 	tw.live--
-	tw.free = append(tw.free, slot)
 }
 
 // find returns the slot of the live remnant of incarnation inc under key,
