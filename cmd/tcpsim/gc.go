@@ -22,12 +22,12 @@ import (
 // the live data, so a long run's memory follows its live connections and
 // not the garbage of its hours, and collections stay cheap because the
 // large tables hold no pointers. The limit is low so that a large run
-// reaches the pacer early. A steady run then makes no garbage (the pools
-// keep their peak), so its heap stays at the live data and its peak RSS
-// does not grow with its length: hundred-million cut at 10^6 / 10^7 /
-// 9.9·10^7 connections peaks at 86.3 / 86.6 / 87.4 MiB, and a complete
-// run, whose shrinking tables add garbage as its last TIME-WAITs expire,
-// at 104 MiB (194 MiB at 10^8 when the limit was 512 MiB).
+// reaches the pacer early. A run then makes no garbage once its population
+// is steady, nor as it drains (pools and tables keep their peak), so its
+// heap stays at the live data and its peak RSS does not grow with its
+// length: hundred-million run to the end with 10^6 / 10^7 / 10^8
+// connections peaks at 85.7 / 86.1 / 86.9 MiB (194 MiB at 10^8 when the
+// limit was 512 MiB).
 const (
 	gcHeapLimit    = 64 << 20
 	gcLiveMax      = gcHeapLimit / 2
