@@ -162,17 +162,14 @@ func (tw *twTable) schedule(slot uint32, d time.Duration) {
 const twFIFOLen = 256
 
 // twFIFO is the queue of pending TIME-WAIT expiries, in blocks of
-// twFIFOLen: pushing never copies the queued expiries, and a block drained
-// at the head is kept for the tail. Every drained block is kept, not just
-// one: pushes and pops do not alternate block by block (arrivals are
-// random, and a restarted 2·MSL queues a second expiry). A queue that
-// dropped a drained block whenever it already had a spare one made half a
-// byte of garbage per connection at hundred-million's 600,000 TIME-WAITs,
-// the run's only steady garbage: its heap grew from 73 to 87 MB between
-// collections and its peak RSS with the length of the run (issue 17). The
-// spare blocks wait past the end of blocks, in its capacity, so that
-// keeping them never allocates either; the queue's memory is its peak
-// length.
+// twFIFOLen: pushing never copies the queued expiries, and every block
+// drained at the head is kept for the tail (pushes and pops do not
+// alternate block by block: arrivals are random, and a restarted 2·MSL
+// queues a second expiry). Spare blocks wait past the end of blocks, in
+// its capacity, so the queue's memory is its peak length and neither a
+// steady run nor a drain makes garbage. A queue that kept one spare made
+// half a byte of garbage per connection at hundred-million's 600,000
+// TIME-WAITs, and its peak RSS grew with the length of the run (issue 17).
 type twFIFO struct {
 	// blocks holds the queue, blocks[0] its head; blocks[len:cap] the
 	// spare blocks, then nils.

@@ -443,11 +443,7 @@ func (s *Stack) Crash() {
 // corrupted one, say) to the observer, and counts it. The segment is only
 // read, during the call.
 func (s *Stack) Drop(src Addr, seg *Segment, n Note) {
-	s.ctr.SegsDropped++
-	s.lastSeg = s.sim.Now()
-	if s.obs != nil && s.want&WantDropped != 0 {
-		s.obs.OnSegment(SegmentEvent{Time: s.lastSeg, Host: s.addr, Peer: src, Dir: Dropped, Note: n, Seg: *seg})
-	}
+	s.dropped(src, seg, n, 0, Closed)
 }
 
 // Deliver is the arrival of a segment from src addressed to this host

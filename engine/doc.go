@@ -38,7 +38,7 @@
 //
 // [IDTable] is the table components keep per-event state in, keyed by
 // integer IDs (a stack's 4-tuples, the incarnations a run's metrics follow):
-// open-addressed, sized by its live entries.
+// open-addressed, sized by the peak of its live entries.
 //
 // Engine owns none of the network: links, TCP endpoints and hosts live in the
 // link, endpoint and topology packages and only schedule events here. The

@@ -26,8 +26,9 @@ var commands = []command{
 		synopsis: `run FILE.yaml [-o DIR] [-j N] [--shard I/N | --shards N] [--set path=value ...] [--quiet]
              [--max-memory SIZE] [--cpuprofile FILE]`,
 		about: `Run every sweep point × replication and write DIR (default results/NAME):
-manifest.json, runs.csv, summary.csv, and connections.csv and
-timeseries.csv when the file asks for them. Running the same command
+manifest.json, runs.csv, summary.csv, histograms.csv, workloads.csv
+when the file has more than one workload, and connections.csv and
+timeseries.csv when it asks for them. Running the same command
 again after an interruption runs only what is missing. Under a Slurm job
 array (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job
 (JOB_COMPLETION_INDEX, with --shards N or TCPSIM_SHARDS) the shard is

@@ -112,12 +112,6 @@ func ReadPool(path string) (*Pool, error) {
 	}
 }
 
-// Histogram returns the pooled histogram of metric at point, nil if no run
-// recorded it.
-func (p *Pool) Histogram(point int, metric string) *histogram.Histogram {
-	return p.hists[poolKey{point, metric}]
-}
-
 // AddPooled adds to s, after each point's rows, a row per pooled
 // percentile of defs: the percentile of every value its runs recorded (in
 // the mean column; NaN if none), n the number of runs that recorded one,

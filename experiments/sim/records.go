@@ -8,9 +8,9 @@ import (
 )
 
 // recTable maps the incarnations of live TCBs to their connection
-// records, in an engine.IDTable so that its size follows the live
-// connections, not every incarnation a run ever made (a slice indexed by
-// incarnation cost 8 bytes per incarnation: 1.6 GB at 10^8 connections).
+// records, in an engine.IDTable so that its size follows the peak of the
+// live connections, not every incarnation a run ever made (a slice indexed
+// by incarnation cost 8 bytes per incarnation: 1.6 GB at 10^8 connections).
 type recTable struct {
 	t engine.IDTable[endpoint.Incarnation, *connRecord]
 }

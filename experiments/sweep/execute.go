@@ -264,10 +264,7 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 			return out, err
 		}
 	}
-	if out.Summary, err = summarize(opts.Dir, table, opts.Pooled); err != nil {
-		return out, err
-	}
-	if err := results.WriteFileAtomic(filepath.Join(opts.Dir, "summary.csv"), out.Summary.Write); err != nil {
+	if out.Summary, err = writeSummary(opts.Dir, table, opts.Pooled); err != nil {
 		return out, err
 	}
 	if out.Complete {
@@ -288,18 +285,21 @@ func Execute(ctx context.Context, plan Plan, fn RunFunc, opts Options) (*Outcome
 	return out, ctx.Err()
 }
 
-// summarize computes summary.csv from the runs, with the pooled
-// percentiles from dir's histograms.csv, which must hold the same runs.
-func summarize(dir string, table *results.Runs, pooled []results.Pooled) (*results.Summary, error) {
+// writeSummary computes summary.csv from the runs, with the pooled
+// percentiles from dir's histograms.csv, which must hold the same runs,
+// and writes it to dir atomically.
+func writeSummary(dir string, table *results.Runs, pooled []results.Pooled) (*results.Summary, error) {
 	sum := results.Summarize(table)
-	if len(pooled) == 0 {
-		return sum, nil
+	if len(pooled) > 0 {
+		pool, err := results.ReadPool(filepath.Join(dir, results.HistogramsFile))
+		if err != nil {
+			return nil, err
+		}
+		sum.AddPooled(pool, pooled)
 	}
-	pool, err := results.ReadPool(filepath.Join(dir, results.HistogramsFile))
-	if err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(dir, "summary.csv"), sum.Write); err != nil {
 		return nil, err
 	}
-	sum.AddPooled(pool, pooled)
 	return sum, nil
 }
 

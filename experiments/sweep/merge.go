@@ -136,11 +136,7 @@ func Merge(out string, dirs []string, tables []string, pooled []results.Pooled) 
 			return nil, err
 		}
 	}
-	sum, err := summarize(out, table, pooled)
-	if err != nil {
-		return nil, err
-	}
-	if err := results.WriteFileAtomic(filepath.Join(out, "summary.csv"), sum.Write); err != nil {
+	if _, err := writeSummary(out, table, pooled); err != nil {
 		return nil, err
 	}
 	if err := seal(out, &man); err != nil {
