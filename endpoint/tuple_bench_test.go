@@ -8,11 +8,11 @@ import (
 	"tcpsim/engine"
 )
 
-// BenchmarkTupleLookup compares the connection table (an engine.IDTable) with the Go map it
-// replaced, looking up the 4-tuples of a live population (one remote
-// host, ten server ports, sequential local ports) in random order: 4,000
-// (a busy client), 40,000 (million-connections' TIME-WAIT) and 600,000
-// (hundred-million's).
+// BenchmarkTupleLookup compares the connection table (an engine.IDTable)
+// with the Go map it replaced, looking up the 4-tuples of a live
+// population (one remote host, ten server ports, sequential local ports)
+// in random order: 4,000 (a busy client), 40,000 (million-connections'
+// TIME-WAIT) and 600,000 (hundred-million's).
 func BenchmarkTupleLookup(b *testing.B) {
 	for _, n := range []int{4_000, 40_000, 600_000} {
 		keys := make([]uint64, n)
